@@ -1,0 +1,194 @@
+using System.Net;
+using System.Security.Cryptography;
+using Bridge.Dtls;
+using Bridge.Forwarding;
+using Bridge.Sdp;
+using Bridge.Srtp;
+
+namespace Bridge.Conferences;
+
+/// <summary>
+/// One browser (or simulated browser) in a conference: its ICE credentials, learned address,
+/// DTLS session, SRTP contexts, published sources (senders) and receive slots. State diagram on
+/// <see cref="EndpointState"/>. The SRTP contexts are used by the receive loop only.
+/// </summary>
+public sealed class Endpoint
+{
+    private readonly Lock _gate = new();
+    private volatile EndpointState _state = EndpointState.Created;
+
+    /// <summary>Creates an endpoint with fresh ICE credentials.</summary>
+    public Endpoint(Conference conference, string id, EndpointRole role, long createdAt)
+    {
+        Conference = conference;
+        Id = id;
+        Role = role;
+        LocalUfrag = RandomIceString(8);
+        LocalPassword = RandomIceString(24);
+        LocalPasswordBytes = System.Text.Encoding.ASCII.GetBytes(LocalPassword);
+        RtcpSsrc = RandomSsrc();
+        CreatedAt = createdAt;
+    }
+
+    /// <summary>The conference it belongs to.</summary>
+    public Conference Conference { get; }
+
+    /// <summary>Id unique within the conference, chosen by the caller of the control API.</summary>
+    public string Id { get; }
+
+    /// <summary>Sender or receive-only.</summary>
+    public EndpointRole Role { get; }
+
+    /// <summary>The bridge's ICE username fragment for this endpoint.</summary>
+    public string LocalUfrag { get; }
+
+    /// <summary>The bridge's ICE password for this endpoint.</summary>
+    public string LocalPassword { get; }
+
+    /// <summary>The ICE password as the STUN MESSAGE-INTEGRITY key.</summary>
+    public byte[] LocalPasswordBytes { get; }
+
+    /// <summary>SSRC the bridge uses as RTCP sender towards this endpoint.</summary>
+    public uint RtcpSsrc { get; }
+
+    /// <summary>Stopwatch timestamp of creation.</summary>
+    public long CreatedAt { get; }
+
+    /// <summary>Where it is in its life.</summary>
+    public EndpointState State => _state;
+
+    /// <summary>The negotiated SDP, once the remote description is set.</summary>
+    public SdpAnswer? Negotiated { get; private set; }
+
+    /// <summary>Remote address learned from the first valid ICE check (replaced on re-nomination).</summary>
+    public volatile SocketAddress? RemoteAddress;
+
+    /// <summary>Stopwatch timestamp of the last valid ICE check (consent freshness, RFC 7675).</summary>
+    public long LastConsent;
+
+    /// <summary>The DTLS association, once the remote description is set.</summary>
+    public DtlsSession? Dtls { get; private set; }
+
+    /// <summary>Unprotects what the endpoint sends; set when DTLS completes.</summary>
+    public volatile SrtpContext? Inbound;
+
+    /// <summary>Protects what the bridge sends to the endpoint; set when DTLS completes.</summary>
+    public volatile SrtpContext? Outbound;
+
+    /// <summary>The SRTP profile DTLS negotiated, once secure.</summary>
+    public SrtpProfile? Profile { get; private set; }
+
+    /// <summary>Sources this endpoint publishes (senders only).</summary>
+    public IReadOnlyList<MediaSource> Sources { get; private set; } = [];
+
+    /// <summary>Audio receive slots, in slot order.</summary>
+    public IReadOnlyList<ReceiverSlot> AudioSlots { get; private set; } = [];
+
+    /// <summary>Video receive slots, in slot order.</summary>
+    public IReadOnlyList<ReceiverSlot> VideoSlots { get; private set; } = [];
+
+    /// <summary>RTP packets received from it that were dropped because it may not publish.</summary>
+    public long DroppedMedia;
+
+    /// <summary>Fraction lost the endpoint last reported in a receiver report (0..1), for stats.</summary>
+    public double LastReportedLoss;
+
+    /// <summary>Moves to a new state unless already expired; returns false when it was expired.</summary>
+    public bool TryTransition(EndpointState next)
+    {
+        lock (_gate)
+        {
+            if (_state == EndpointState.Expired)
+            {
+                return false;
+            }
+            _state = next;
+            return true;
+        }
+    }
+
+    /// <summary>Records the negotiated description, sources, slots and DTLS session.</summary>
+    public void SetNegotiated(SdpAnswer answer, IReadOnlyList<MediaSource> sources, IReadOnlyList<ReceiverSlot> audioSlots, IReadOnlyList<ReceiverSlot> videoSlots, DtlsSession dtls)
+    {
+        Negotiated = answer;
+        Sources = sources;
+        AudioSlots = audioSlots;
+        VideoSlots = videoSlots;
+        Dtls = dtls;
+    }
+
+    /// <summary>Installs the SRTP contexts from the DTLS keys; after this the endpoint is secure.</summary>
+    public void SetKeys(DtlsSrtpKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        Profile = keys.Profile;
+        Inbound = new SrtpContext(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
+        Outbound = new SrtpContext(keys.Profile, keys.LocalMasterKey, keys.LocalMasterSalt);
+    }
+
+    /// <summary>The source with this SSRC, or null (a short linear scan: a sender has a handful).</summary>
+    public MediaSource? FindSource(uint ssrc)
+    {
+        var sources = Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i].Ssrc == ssrc)
+            {
+                return sources[i];
+            }
+        }
+        return null;
+    }
+
+    /// <summary>True when <paramref name="ssrc"/> is the RTX SSRC of one of its sources.</summary>
+    public bool IsRtxSsrc(uint ssrc)
+    {
+        foreach (var source in Sources)
+        {
+            if (source.RtxSsrc == ssrc)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The receive slot with this SSRC, or null.</summary>
+    public ReceiverSlot? FindSlot(uint ssrc)
+    {
+        foreach (var slots in (ReadOnlySpan<IReadOnlyList<ReceiverSlot>>)[AudioSlots, VideoSlots])
+        {
+            for (var i = 0; i < slots.Count; i++)
+            {
+                if (slots[i].Ssrc == ssrc)
+                {
+                    return slots[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The slot of <paramref name="kind"/> at <paramref name="index"/>, or null if the receiver has fewer.</summary>
+    public ReceiverSlot? SlotAt(MediaKind kind, int index)
+    {
+        var slots = kind == MediaKind.Audio ? AudioSlots : VideoSlots;
+        return (uint)index < (uint)slots.Count ? slots[index] : null;
+    }
+
+    /// <summary>A random non-zero SSRC.</summary>
+    public static uint RandomSsrc()
+    {
+        uint value;
+        do
+        {
+            value = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+        }
+        while (value == 0);
+        return value;
+    }
+
+    // ICE ufrag/pwd characters are ice-char (RFC 8839 5.4): ALPHA / DIGIT / "+" / "/".
+    private static string RandomIceString(int length) =>
+        RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", length);
+}

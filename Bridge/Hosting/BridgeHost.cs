@@ -1,0 +1,60 @@
+using System.Net;
+using Bridge.Api;
+using Bridge.Conferences;
+using Bridge.Dtls;
+using Bridge.Forwarding;
+using Bridge.Metrics;
+using Bridge.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace Bridge.Hosting;
+
+/// <summary>Builds the bridge process: options, media socket, receive loop, control API, /health, /metrics and the demo page.</summary>
+public static class BridgeHost
+{
+    /// <summary>
+    /// Builds the bridge from command-line arguments and configuration ("Bridge:*" keys, environment
+    /// variables Bridge__*); <paramref name="configure"/> overrides options (tests). Throws
+    /// <see cref="OptionsValidationException"/> naming the bad key.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<BridgeOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var options = new BridgeOptions();
+        builder.Configuration.GetSection(BridgeOptions.Section).Bind(options);
+        configure?.Invoke(options);
+        var validation = new BridgeOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(BridgeOptions.Section, typeof(BridgeOptions), validation.Failures);
+        }
+
+        builder.WebHost.UseUrls(options.ApiUrl);
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BridgeCounters>();
+        services.AddSingleton(_ => DtlsCertificate.CreateSelfSigned("bridge"));
+        services.AddSingleton(sp => new MediaSocket(IPAddress.Parse(options.MediaBindAddress), options.MediaPort, sp.GetRequiredService<BridgeCounters>()));
+        services.AddSingleton<ConferenceManager>();
+        services.AddSingleton<Forwarder>();
+        services.AddSingleton<RtcpHandler>();
+        services.AddSingleton<PacketRouter>();
+        services.AddSingleton<BridgeMetrics>();
+        services.AddHostedService<ReceiveLoop>();
+        services.AddHostedService<ConsentMonitor>();
+
+        var app = builder.Build();
+        app.MapGet("/health", (ConferenceManager m) => Results.Ok(new { status = "ok", conferences = m.Conferences.Count, endpoints = m.EndpointCount }));
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<BridgeMetrics>().Registry);
+        app.MapControlApi();
+        app.MapDemoPage();
+        return app;
+    }
+}

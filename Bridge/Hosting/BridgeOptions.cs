@@ -1,0 +1,60 @@
+using Bridge.Srtp;
+
+namespace Bridge.Hosting;
+
+/// <summary>Bridge settings, bound from the configuration section "Bridge" and validated at start-up.</summary>
+public sealed class BridgeOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Bridge";
+
+    /// <summary>Address the media UDP socket binds to. Defaults to 127.0.0.1; use 0.0.0.0 on a server.</summary>
+    public string MediaBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>UDP port for STUN, DTLS and SRTP of every endpoint. Defaults to 10000; 0 picks a free port (tests).</summary>
+    public int MediaPort { get; set; } = 10000;
+
+    /// <summary>Address advertised in ICE candidates. Defaults to the bind address, or 127.0.0.1 when binding to any.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Answer ICE checks only from loopback sources, so no media ever leaves the machine (tests, demo). Defaults to false.</summary>
+    public bool LoopbackOnly { get; set; }
+
+    /// <summary>HTTP control API, /health and /metrics listen address. Defaults to http://127.0.0.1:8080.</summary>
+    public string ApiUrl { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>Shared secret for the control API (Authorization: Bearer). Defaults to none: no auth, for a local demo only.</summary>
+    public string? ApiSecret { get; set; }
+
+    /// <summary>Seconds without a valid ICE check after which a connected endpoint expires (RFC 7675 consent). Defaults to 30.</summary>
+    public int ConsentTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Seconds an endpoint may take from its remote description to ICE plus DTLS completion. Defaults to 30.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Minimum milliseconds between keyframe requests sent to one source. Defaults to 300.</summary>
+    public int KeyframeRequestIntervalMs { get; set; } = 300;
+
+    /// <summary>Audio slots a receiver gets (forwarded audio sources at once). Defaults to 3.</summary>
+    public int ReceiverAudioSlots { get; set; } = 3;
+
+    /// <summary>Video slots a receiver gets. Defaults to 1.</summary>
+    public int ReceiverVideoSlots { get; set; } = 1;
+
+    /// <summary>Packets kept per video source to answer NACKs (power of two). Defaults to 512.</summary>
+    public int VideoPacketCacheSize { get; set; } = 512;
+
+    /// <summary>Packets kept per audio source to answer NACKs (power of two). Defaults to 64.</summary>
+    public int AudioPacketCacheSize { get; set; } = 64;
+
+    /// <summary>SRTP profiles in preference order for DTLS use_srtp. Defaults to GCM, then AES-CM/HMAC-SHA1-80.</summary>
+    public List<SrtpProfile> SrtpProfiles { get; set; } = [];
+
+    /// <summary>The SRTP profile order in force: the configured one, or the default.</summary>
+    public IReadOnlyList<SrtpProfile> EffectiveSrtpProfiles =>
+        SrtpProfiles.Count > 0 ? SrtpProfiles : [SrtpProfile.AeadAes128Gcm, SrtpProfile.AesCm128HmacSha1Tag80];
+
+    /// <summary>The address put into ICE candidates.</summary>
+    public string EffectiveAdvertisedAddress =>
+        AdvertisedAddress ?? (MediaBindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : MediaBindAddress);
+}

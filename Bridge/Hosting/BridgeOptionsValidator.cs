@@ -1,0 +1,39 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Hosting;
+
+/// <summary>Start-up validation of <see cref="BridgeOptions"/>: one message per bad key, naming it.</summary>
+public sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
+{
+    /// <inheritdoc/>
+    public ValidateOptionsResult Validate(string? name, BridgeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        void Check(bool ok, string key, string message)
+        {
+            if (!ok)
+            {
+                errors.Add($"{BridgeOptions.Section}:{key} {message}");
+            }
+        }
+
+        Check(IPAddress.TryParse(options.MediaBindAddress, out _), nameof(options.MediaBindAddress), $"must be an IP address, got '{options.MediaBindAddress}'");
+        Check(options.MediaPort is >= 0 and <= 65535, nameof(options.MediaPort), $"must be 0..65535, got {options.MediaPort}");
+        Check(options.AdvertisedAddress is null || IPAddress.TryParse(options.AdvertisedAddress, out _), nameof(options.AdvertisedAddress), $"must be an IP address, got '{options.AdvertisedAddress}'");
+        Check(Uri.TryCreate(options.ApiUrl, UriKind.Absolute, out var api) && api.Scheme is "http" or "https", nameof(options.ApiUrl), $"must be an http(s) URL, got '{options.ApiUrl}'");
+        Check(options.ApiSecret is null || options.ApiSecret.Length >= 16, nameof(options.ApiSecret), "must be at least 16 characters when set");
+        Check(options.ConsentTimeoutSeconds is >= 5 and <= 300, nameof(options.ConsentTimeoutSeconds), $"must be 5..300, got {options.ConsentTimeoutSeconds}");
+        Check(options.ConnectTimeoutSeconds is >= 2 and <= 300, nameof(options.ConnectTimeoutSeconds), $"must be 2..300, got {options.ConnectTimeoutSeconds}");
+        Check(options.KeyframeRequestIntervalMs is >= 10 and <= 10_000, nameof(options.KeyframeRequestIntervalMs), $"must be 10..10000, got {options.KeyframeRequestIntervalMs}");
+        Check(options.ReceiverAudioSlots is >= 0 and <= 16, nameof(options.ReceiverAudioSlots), $"must be 0..16, got {options.ReceiverAudioSlots}");
+        Check(options.ReceiverVideoSlots is >= 0 and <= 16, nameof(options.ReceiverVideoSlots), $"must be 0..16, got {options.ReceiverVideoSlots}");
+        Check(IsPowerOfTwoIn(options.VideoPacketCacheSize, 16, 8192), nameof(options.VideoPacketCacheSize), $"must be a power of two in 16..8192, got {options.VideoPacketCacheSize}");
+        Check(IsPowerOfTwoIn(options.AudioPacketCacheSize, 16, 8192), nameof(options.AudioPacketCacheSize), $"must be a power of two in 16..8192, got {options.AudioPacketCacheSize}");
+        Check(options.SrtpProfiles.All(Enum.IsDefined) && options.SrtpProfiles.Distinct().Count() == options.SrtpProfiles.Count, nameof(options.SrtpProfiles), "must list distinct known profiles (AeadAes128Gcm, AesCm128HmacSha1Tag80)");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsPowerOfTwoIn(int value, int min, int max) => value >= min && value <= max && (value & (value - 1)) == 0;
+}

@@ -1,0 +1,77 @@
+using Bridge.Conferences;
+using Prometheus;
+
+namespace Bridge.Metrics;
+
+/// <summary>
+/// Exports the bridge's figures to Prometheus. The packet path only bumps plain fields in
+/// <see cref="BridgeCounters"/>; this copies them into the registry when it is scraped.
+/// </summary>
+public sealed class BridgeMetrics
+{
+    private readonly BridgeCounters _counters;
+    private readonly ConferenceManager _conferences;
+    private readonly Gauge _conferenceCount;
+    private readonly Gauge _endpointCount;
+    private readonly (Counter Counter, Func<BridgeCounters, long> Read)[] _totals;
+    private readonly Counter _dropped;
+    private readonly DropReason[] _reasons = Enum.GetValues<DropReason>();
+
+    /// <summary>Registers the bridge's metrics in its own registry.</summary>
+    public BridgeMetrics(BridgeCounters counters, ConferenceManager conferences)
+    {
+        _counters = counters;
+        _conferences = conferences;
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        _conferenceCount = factory.CreateGauge("bridge_conferences", "Conferences on this bridge.");
+        _endpointCount = factory.CreateGauge("bridge_endpoints", "Endpoints on this bridge, by role.", "role");
+        _dropped = factory.CreateCounter("bridge_dropped_packets_total", "Incoming datagrams dropped, by reason.", "reason");
+        _totals =
+        [
+            (factory.CreateCounter("bridge_packets_received_total", "Datagrams received on the media socket."), c => c.PacketsIn),
+            (factory.CreateCounter("bridge_received_bytes_total", "Bytes received on the media socket."), c => c.BytesIn),
+            (factory.CreateCounter("bridge_packets_sent_total", "Datagrams sent on the media socket."), c => c.PacketsOut),
+            (factory.CreateCounter("bridge_sent_bytes_total", "Bytes sent on the media socket."), c => c.BytesOut),
+            (factory.CreateCounter("bridge_rtp_received_total", "RTP packets accepted from publishers."), c => c.RtpIn),
+            (factory.CreateCounter("bridge_rtp_forwarded_total", "RTP packets forwarded, one per receiver copy."), c => c.RtpForwarded),
+            (factory.CreateCounter("bridge_retransmissions_total", "Packets resent from the cache in answer to NACKs."), c => c.Retransmissions),
+            (factory.CreateCounter("bridge_retransmission_misses_total", "NACKed packets no longer cached."), c => c.RetransmissionMisses),
+            (factory.CreateCounter("bridge_keyframe_requests_received_total", "PLI/FIR received from receivers."), c => c.KeyframeRequestsIn),
+            (factory.CreateCounter("bridge_keyframe_requests_sent_total", "PLI sent to publishers after merging."), c => c.KeyframeRequestsOut),
+            (factory.CreateCounter("bridge_send_errors_total", "Datagrams the kernel refused to send."), c => c.SendErrors),
+            (factory.CreateCounter("bridge_ice_failures_total", "Endpoints whose ICE did not complete in time."), c => c.IceFailures),
+            (factory.CreateCounter("bridge_dtls_failures_total", "Endpoints whose DTLS handshake failed."), c => c.DtlsFailures),
+            (factory.CreateCounter("bridge_consent_expirations_total", "Endpoints expired because ICE consent checks stopped."), c => c.ConsentExpirations),
+            (factory.CreateCounter("bridge_srtp_auth_failures_total", "SRTP/SRTCP packets failing authentication."), c => c.Dropped(DropReason.SrtpAuthFailed)),
+        ];
+        Registry.AddBeforeCollectCallback(Update);
+    }
+
+    /// <summary>The registry served on /metrics.</summary>
+    public CollectorRegistry Registry { get; }
+
+    private void Update()
+    {
+        foreach (var (counter, read) in _totals)
+        {
+            counter.IncTo(read(_counters));
+        }
+        foreach (var reason in _reasons)
+        {
+            _dropped.WithLabels(DropReasonNames.Of(reason)).IncTo(_counters.Dropped(reason));
+        }
+        var conferences = _conferences.Conferences;
+        _conferenceCount.Set(conferences.Count);
+        int senders = 0, receivers = 0;
+        foreach (var conference in conferences)
+        {
+            foreach (var endpoint in conference.Endpoints)
+            {
+                _ = endpoint.Role == EndpointRole.Sender ? senders++ : receivers++;
+            }
+        }
+        _endpointCount.WithLabels("sender").Set(senders);
+        _endpointCount.WithLabels("receiver").Set(receivers);
+    }
+}

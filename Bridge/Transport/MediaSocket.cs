@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Sockets;
+using Bridge.Metrics;
+
+namespace Bridge.Transport;
+
+/// <summary>
+/// The bridge's one UDP socket for every endpoint (STUN, DTLS, SRTP). Sending is thread-safe and
+/// allocation-free (<see cref="SocketAddress"/> overloads); receiving runs in <see cref="ReceiveLoop"/>.
+/// </summary>
+public sealed class MediaSocket : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly BridgeCounters _counters;
+
+    /// <summary>Binds the socket; port 0 picks a free one.</summary>
+    public MediaSocket(IPAddress bindAddress, int port, BridgeCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(bindAddress);
+        _counters = counters;
+        _socket = new Socket(bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+        {
+            // Bursts of keyframes fan out to many receivers: give the kernel room.
+            ReceiveBufferSize = 4 << 20,
+            SendBufferSize = 4 << 20,
+        };
+        _socket.Bind(new IPEndPoint(bindAddress, port));
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    /// <summary>The bound address and port.</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The bound port.</summary>
+    public int LocalPort => LocalEndPoint.Port;
+
+    /// <summary>Address family of the socket (for receive-side <see cref="SocketAddress"/>es).</summary>
+    public AddressFamily AddressFamily => _socket.AddressFamily;
+
+    /// <summary>Sends one datagram; a refused send is counted, never thrown.</summary>
+    public void Send(ReadOnlySpan<byte> datagram, SocketAddress to)
+    {
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, to);
+            _counters.PacketsOut++;
+            _counters.BytesOut += datagram.Length;
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _counters.SendErrors);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>Receives one datagram into <paramref name="buffer"/>; returns its length, or -1 when the socket is closed.</summary>
+    public int Receive(Span<byte> buffer, SocketAddress from)
+    {
+        while (true)
+        {
+            try
+            {
+                return _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
+            {
+                _counters.Drop(DropReason.Oversized);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
+            {
+                // ICMP unreachable from an earlier send; not about this receive.
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown)
+            {
+                return -1;
+            }
+            catch (ObjectDisposedException)
+            {
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>Closes the socket; a blocked receive returns -1.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // UDP sockets need no shutdown; this only wakes a blocked receive on some kernels.
+        }
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Bridge.Conferences;
+using Bridge.Forwarding;
+using Bridge.Hosting;
+using Bridge.Metrics;
+using Bridge.Rtp;
+using Bridge.Srtp;
+using Bridge.Stun;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Transport;
+
+/// <summary>
+/// Demultiplexes every datagram of the media socket (RFC 7983 by first byte, then by remote
+/// address) and answers ICE-lite checks. Only STUN is accepted from unknown addresses.
+/// <code>
+///   first byte   0..3   STUN   -> ICE-lite: verify, answer, bind address
+///               20..63  DTLS   -> endpoint's DTLS session (off the packet path)
+///             128..191  RTP/RTCP -> SRTP unprotect -> Forwarder / RtcpHandler
+///   anything else, or non-STUN from an unbound address: dropped and counted
+/// </code>
+/// Runs on the receive loop only.
+/// </summary>
+public sealed class PacketRouter
+{
+    private const int MaxUfragLength = 256;
+
+    private readonly ConferenceManager _conferences;
+    private readonly MediaSocket _socket;
+    private readonly Forwarder _forwarder;
+    private readonly RtcpHandler _rtcp;
+    private readonly BridgeCounters _counters;
+    private readonly TimeProvider _time;
+    private readonly bool _loopbackOnly;
+    private readonly byte[] _stunBuffer = GC.AllocateArray<byte>(StunWriter.MaxMessageLength, pinned: true);
+
+    /// <summary>Creates the router.</summary>
+    public PacketRouter(ConferenceManager conferences, MediaSocket socket, Forwarder forwarder, RtcpHandler rtcp, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _conferences = conferences;
+        _socket = socket;
+        _forwarder = forwarder;
+        _rtcp = rtcp;
+        _counters = counters;
+        _time = time;
+        _loopbackOnly = options.Value.LoopbackOnly;
+    }
+
+    /// <summary>Handles one received datagram; never throws for bad input.</summary>
+    public void OnDatagram(Span<byte> datagram, SocketAddress from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        _counters.PacketsIn++;
+        _counters.BytesIn += datagram.Length;
+        if (datagram.Length == 0)
+        {
+            _counters.Drop(DropReason.UnknownProtocol);
+            return;
+        }
+
+        var first = datagram[0];
+        if (first <= 3)
+        {
+            HandleStun(datagram, from);
+            return;
+        }
+
+        var endpoint = _conferences.FindByAddress(from);
+        if (first is >= 20 and <= 63)
+        {
+            if (endpoint?.Dtls is { } dtls)
+            {
+                dtls.Enqueue(datagram);
+            }
+            else
+            {
+                _counters.Drop(endpoint is null ? DropReason.UnknownSender : DropReason.DtlsRejected);
+            }
+        }
+        else if (first is >= 128 and <= 191)
+        {
+            if (endpoint is null)
+            {
+                _counters.Drop(DropReason.UnknownSender);
+            }
+            else
+            {
+                HandleSrtp(endpoint, datagram);
+            }
+        }
+        else
+        {
+            _counters.Drop(DropReason.UnknownProtocol);
+        }
+    }
+
+    private void HandleSrtp(Endpoint endpoint, Span<byte> datagram)
+    {
+        var isRtcp = RtpPacket.IsRtcp(datagram);
+        if (!isRtcp && endpoint.Role == EndpointRole.Receiver)
+        {
+            // A visitor may not publish: dropped before any crypto work.
+            endpoint.DroppedMedia++;
+            _counters.Drop(DropReason.ReceiverMedia);
+            return;
+        }
+        var inbound = endpoint.Inbound;
+        if (inbound is null || endpoint.State != EndpointState.Secure)
+        {
+            _counters.Drop(DropReason.NotReady);
+            return;
+        }
+
+        var error = isRtcp ? inbound.UnprotectRtcp(datagram, out var length) : inbound.UnprotectRtp(datagram, out length);
+        if (error != SrtpError.None)
+        {
+            _counters.Drop(error switch
+            {
+                SrtpError.AuthenticationFailed => DropReason.SrtpAuthFailed,
+                SrtpError.Replayed => DropReason.SrtpReplayed,
+                _ => DropReason.SrtpOther,
+            });
+            return;
+        }
+
+        if (isRtcp)
+        {
+            _rtcp.Handle(endpoint, datagram[..length]);
+        }
+        else
+        {
+            _forwarder.Forward(endpoint, datagram[..length]);
+        }
+    }
+
+    private void HandleStun(ReadOnlySpan<byte> datagram, SocketAddress from)
+    {
+        if (!StunMessage.TryParse(datagram, out var message)
+            || message.MessageType != (ushort)StunMessageType.BindingRequest
+            || !message.HasFingerprint
+            || !message.VerifyFingerprint())
+        {
+            _counters.Drop(DropReason.StunMalformed);
+            return;
+        }
+
+        // USERNAME is "<our ufrag>:<their ufrag>" (RFC 8445 7.2.2).
+        var username = message.Username;
+        var colon = username.IndexOf((byte)':');
+        if (colon <= 0 || colon > MaxUfragLength)
+        {
+            _counters.Drop(DropReason.StunUnknownUser);
+            return;
+        }
+        Span<char> ufrag = stackalloc char[colon];
+        if (Encoding.ASCII.GetChars(username[..colon], ufrag) != colon)
+        {
+            _counters.Drop(DropReason.StunUnknownUser);
+            return;
+        }
+        var endpoint = _conferences.FindByUfrag(ufrag);
+        if (endpoint is null || endpoint.State == EndpointState.Expired)
+        {
+            _counters.Drop(DropReason.StunUnknownUser);
+            return;
+        }
+        if (!message.VerifyMessageIntegrity(endpoint.LocalPasswordBytes))
+        {
+            _counters.Drop(DropReason.StunBadIntegrity);
+            return;
+        }
+        if (_loopbackOnly && !IsLoopback(from))
+        {
+            _counters.Drop(DropReason.StunNotLoopback);
+            return;
+        }
+
+        var length = StunWriter.WriteBindingSuccess(_stunBuffer, message.TransactionId, from, endpoint.LocalPasswordBytes);
+        _socket.Send(_stunBuffer.AsSpan(0, length), from);
+        Volatile.Write(ref endpoint.LastConsent, _time.GetTimestamp());
+
+        // Learn the address from the first valid check; follow the browser when it nominates another pair.
+        var current = endpoint.RemoteAddress;
+        if (current is null || (message.HasUseCandidate && !current.Equals(from)))
+        {
+            var copy = new SocketAddress(from.Family, from.Size);
+            from.Buffer.Span.CopyTo(copy.Buffer.Span);
+            _conferences.BindAddress(endpoint, copy);
+        }
+    }
+
+    private static bool IsLoopback(SocketAddress address)
+    {
+        var bytes = address.Buffer.Span;
+        return address.Family switch
+        {
+            AddressFamily.InterNetwork => bytes[4] == 127,
+            // ::1, or ::ffff:127.x.x.x
+            AddressFamily.InterNetworkV6 => bytes.Slice(8, 15).IndexOfAnyExcept((byte)0) < 0 && bytes[23] == 1
+                || (bytes.Slice(8, 10).IndexOfAnyExcept((byte)0) < 0 && bytes[18] == 0xff && bytes[19] == 0xff && bytes[20] == 127),
+            _ => false,
+        };
+    }
+}
