@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Bridge.Stun;
@@ -7,7 +8,8 @@ namespace Bridge.Stun;
 /// <summary>Zero-allocation, validated view over one STUN message in a caller's buffer (RFC 8489 5, 14).</summary>
 public readonly ref struct StunMessage
 {
-    private const int NotPresent = -1;
+    // Attributes start at offset 20, so 0 can mean "absent" and a default instance reports nothing.
+    private const int NotPresent = 0;
 
     private readonly ReadOnlySpan<byte> _raw;
 
@@ -230,6 +232,7 @@ public readonly ref struct StunMessage
     /// Checks MESSAGE-INTEGRITY (RFC 8489 14.5) with <paramref name="key"/> (the ICE password as UTF-8 for short-term
     /// credentials) in constant time. False when absent or when the covered prefix exceeds 1500 bytes.
     /// </summary>
+    [SkipLocalsInit] // the stack copy is fully overwritten before use; no need to zero 1500 bytes per check
     public bool VerifyMessageIntegrity(ReadOnlySpan<byte> key)
     {
         if (_integrityOffset == NotPresent || _integrityOffset > StunFormat.MaxIntegrityPrefixLength)
