@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Bridge.Rtp;
 
 /// <summary>Writes the RTCP packets the bridge originates; each method returns bytes written, or 0 when the destination is too small or the input cannot be encoded.</summary>
-public static class RtcpWriter
+public static partial class RtcpWriter
 {
     /// <summary>Largest value of the 5-bit count field.</summary>
     public const int MaxCount = 31;
