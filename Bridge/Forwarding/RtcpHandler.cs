@@ -94,7 +94,7 @@ public sealed class RtcpHandler
             return;
         }
         Span<ushort> lost = stackalloc ushort[MaxNackedPerPacket];
-        var count = nack.GetLostSequenceNumbers(lost);
+        var count = nack.CopyLostSequenceNumbers(lost);
         _forwarder.Retransmit(receiver, slot, lost[..count]);
     }
 

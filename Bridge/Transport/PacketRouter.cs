@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Bridge.Conferences;
 using Bridge.Forwarding;
@@ -194,14 +193,9 @@ public sealed class PacketRouter
 
     private static bool IsLoopback(SocketAddress address)
     {
-        var bytes = address.Buffer.Span;
-        return address.Family switch
-        {
-            AddressFamily.InterNetwork => bytes[4] == 127,
-            // ::1, or ::ffff:127.x.x.x
-            AddressFamily.InterNetworkV6 => bytes.Slice(8, 15).IndexOfAnyExcept((byte)0) < 0 && bytes[23] == 1
-                || (bytes.Slice(8, 10).IndexOfAnyExcept((byte)0) < 0 && bytes[18] == 0xff && bytes[19] == 0xff && bytes[20] == 127),
-            _ => false,
-        };
+        Span<byte> ip = stackalloc byte[16];
+        var length = SocketAddressReader.Read(address, ip, out _);
+        // 127.0.0.0/8, or ::1 (IPv4-mapped addresses come back as IPv4).
+        return length == 4 ? ip[0] == 127 : length == 16 && !ip[..15].ContainsAnyExcept((byte)0) && ip[15] == 1;
     }
 }

@@ -1,0 +1,44 @@
+using Bridge.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Tests.Hosting;
+
+public sealed class BridgeOptionsValidatorTests
+{
+    [Fact]
+    public void Defaults_are_valid()
+    {
+        Assert.True(new BridgeOptionsValidator().Validate(null, new BridgeOptions()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("MediaPort", "70000", "Bridge:MediaPort must be 0..65535")]
+    [InlineData("MediaBindAddress", "localhost", "Bridge:MediaBindAddress must be an IP address")]
+    [InlineData("ApiUrl", "ftp://x", "Bridge:ApiUrl must be an http(s) URL")]
+    [InlineData("ApiSecret", "short", "Bridge:ApiSecret must be at least 16 characters")]
+    [InlineData("VideoPacketCacheSize", "500", "Bridge:VideoPacketCacheSize must be a power of two")]
+    [InlineData("ConsentTimeoutSeconds", "1", "Bridge:ConsentTimeoutSeconds must be 5..300")]
+    public void Bad_values_fail_start_up_naming_the_key(string key, string value, string message)
+    {
+        // Validation runs before anything binds a port.
+        var ex = Assert.Throws<OptionsValidationException>(() => BridgeHost.Build([$"--Bridge:{key}={value}"]));
+        Assert.Contains(ex.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Process_exits_with_code_2_and_names_the_key()
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            Assert.Equal(2, Program.Main(["--Bridge:KeyframeRequestIntervalMs=0"]));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+        Assert.Contains("configuration error: Bridge:KeyframeRequestIntervalMs must be 10..10000, got 0", error.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,253 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Bridge.Dtls;
+using Bridge.Rtp;
+using Bridge.Srtp;
+using Bridge.Stun;
+
+namespace Bridge.Tests.Support;
+
+/// <summary>
+/// A browser stand-in on a real loopback UDP socket: writes an SDP offer, does ICE (controlling,
+/// USE-CANDIDATE), DTLS as client with our own DtlsSession, then SRTP both ways.
+/// </summary>
+public sealed class SimulatedPeer : IDisposable
+{
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly DtlsCertificate _certificate = DtlsCertificate.CreateSelfSigned("peer");
+    private readonly TaskCompletionSource _iceDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Thread _receiver;
+    private readonly IReadOnlyList<SrtpProfile> _profiles;
+    private IPEndPoint? _bridge;
+    private SocketAddress? _bridgeAddress;
+    private DtlsSession? _dtls;
+    private volatile SrtpContext? _inbound;
+    private SrtpContext? _outbound;
+    private readonly Lock _sendGate = new();
+
+    /// <summary>Binds a socket on 127.0.0.1 and starts receiving.</summary>
+    public SimulatedPeer(IReadOnlyList<SrtpProfile>? profiles = null)
+    {
+        _profiles = profiles ?? [SrtpProfile.AeadAes128Gcm, SrtpProfile.AesCm128HmacSha1Tag80];
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Ufrag = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 8);
+        Password = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 24);
+        _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "simulated-peer" };
+        _receiver.Start();
+    }
+
+    /// <summary>The peer's ICE ufrag.</summary>
+    public string Ufrag { get; }
+
+    /// <summary>The peer's ICE password.</summary>
+    public string Password { get; }
+
+    /// <summary>The local UDP endpoint.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    /// <summary>The negotiated SRTP profile.</summary>
+    public SrtpProfile? Profile { get; private set; }
+
+    /// <summary>Plain RTP packets received and decrypted, in arrival order.</summary>
+    public ConcurrentQueue<byte[]> ReceivedRtp { get; } = new();
+
+    /// <summary>Plain RTCP compounds received and decrypted.</summary>
+    public ConcurrentQueue<byte[]> ReceivedRtcp { get; } = new();
+
+    /// <summary>Packets that failed to decrypt.</summary>
+    public int DecryptFailures;
+
+    /// <summary>An SDP offer as Chromium would write it: sending sections with SSRCs, or recvonly sections.</summary>
+    public string CreateOffer(bool publish, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222, int recvAudio = 3, int recvVideo = 1)
+    {
+        var sb = new StringBuilder();
+        var mids = new List<string>();
+        void Section(string kind, string mid, string direction, uint ssrc)
+        {
+            mids.Add(mid);
+            var audio = kind == "audio";
+            sb.Append("m=").Append(kind).Append(" 9 UDP/TLS/RTP/SAVPF ").Append(audio ? "111" : "96 97").Append("\r\n");
+            sb.Append("c=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n");
+            sb.Append("a=ice-ufrag:").Append(Ufrag).Append("\r\na=ice-pwd:").Append(Password).Append("\r\n");
+            sb.Append("a=fingerprint:").Append(_certificate.FingerprintAlgorithm).Append(' ').Append(_certificate.Fingerprint).Append("\r\n");
+            sb.Append("a=setup:actpass\r\na=mid:").Append(mid).Append("\r\na=").Append(direction).Append("\r\na=rtcp-mux\r\na=rtcp-rsize\r\n");
+            if (audio)
+            {
+                sb.Append("a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n");
+            }
+            else
+            {
+                sb.Append("a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 goog-remb\r\na=rtcp-fb:96 ccm fir\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\n");
+                sb.Append("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n");
+            }
+            if (ssrc != 0)
+            {
+                sb.Append("a=msid:stream ").Append(kind).Append("track\r\n");
+                sb.Append("a=ssrc:").Append(ssrc).Append(" cname:peer\r\n");
+            }
+        }
+
+        var body = new StringBuilder();
+        if (publish)
+        {
+            Section("audio", "0", "sendonly", audioSsrc);
+            Section("video", "1", "sendonly", videoSsrc);
+        }
+        else
+        {
+            for (var i = 0; i < recvAudio + recvVideo; i++)
+            {
+                Section(i < recvAudio ? "audio" : "video", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "recvonly", 0);
+            }
+        }
+        return "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE " + string.Join(' ', mids) + "\r\na=msid-semantic: WMS stream\r\n" + sb;
+    }
+
+    /// <summary>Runs ICE against the bridge's candidate, then the DTLS handshake; SRTP is ready afterwards.</summary>
+    public async Task ConnectAsync(IPEndPoint bridge, string bridgeUfrag, string bridgePassword, string bridgeFingerprint, TimeSpan timeout)
+    {
+        _bridge = bridge;
+        _bridgeAddress = bridge.Serialize();
+        var request = new byte[StunWriter.MaxMessageLength];
+        var username = Encoding.ASCII.GetBytes($"{bridgeUfrag}:{Ufrag}");
+        var key = Encoding.ASCII.GetBytes(bridgePassword);
+        using var cts = new CancellationTokenSource(timeout);
+        while (!_iceDone.Task.IsCompleted)
+        {
+            cts.Token.ThrowIfCancellationRequested();
+            var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), username, key, 0x6e001eff, 42, useCandidate: true);
+            _socket.SendTo(request.AsSpan(0, length), SocketFlags.None, bridge);
+            await Task.WhenAny(_iceDone.Task, Task.Delay(100, cts.Token)).ConfigureAwait(false);
+        }
+
+        _dtls = new DtlsSession(_certificate, DtlsRole.Client, bridgeFingerprint, new Sender(this), _profiles);
+        var keys = await _dtls.HandshakeAsync(timeout).ConfigureAwait(false);
+        Profile = keys.Profile;
+        _outbound = new SrtpContext(keys.Profile, keys.LocalMasterKey, keys.LocalMasterSalt);
+        _inbound = new SrtpContext(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
+    }
+
+    /// <summary>Sends one consent check (keeps the bridge from expiring this peer).</summary>
+    public void SendRaw(ReadOnlySpan<byte> datagram)
+    {
+        _socket.SendTo(datagram, SocketFlags.None, _bridgeAddress ?? throw new InvalidOperationException("not connected"));
+    }
+
+    /// <summary>Protects and sends one RTP packet built from the given fields and payload.</summary>
+    public void SendRtp(uint ssrc, byte payloadType, ushort sequence, uint timestamp, ReadOnlySpan<byte> payload, bool marker = false)
+    {
+        var buffer = new byte[12 + payload.Length + SrtpProfiles.MaxOverhead];
+        buffer[0] = 0x80;
+        buffer[1] = (byte)(payloadType | (marker ? 0x80 : 0));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(2), sequence);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(4), timestamp);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8), ssrc);
+        payload.CopyTo(buffer.AsSpan(12));
+        lock (_sendGate)
+        {
+            if (!_outbound!.TryProtectRtp(buffer, 12 + payload.Length, out var length))
+            {
+                throw new InvalidOperationException("protect failed");
+            }
+            SendRaw(buffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Protects and sends one plain RTCP compound.</summary>
+    public void SendRtcp(ReadOnlySpan<byte> plain)
+    {
+        var buffer = new byte[plain.Length + SrtpProfiles.MaxOverhead];
+        plain.CopyTo(buffer);
+        lock (_sendGate)
+        {
+            if (!_outbound!.TryProtectRtcp(buffer, plain.Length, out var length))
+            {
+                throw new InvalidOperationException("protect failed");
+            }
+            SendRaw(buffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds or the timeout passes.</summary>
+    public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _dtls?.Dispose();
+        _receiver.Join(TimeSpan.FromSeconds(1));
+    }
+
+    private void ReceiveLoop()
+    {
+        var buffer = new byte[2048];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        while (true)
+        {
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(buffer, ref any);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            var datagram = buffer.AsSpan(0, length);
+            if (length == 0)
+            {
+                continue;
+            }
+            if (datagram[0] <= 3)
+            {
+                if (StunMessage.TryParse(datagram, out var message) && message.MessageType == (ushort)StunMessageType.BindingSuccessResponse)
+                {
+                    _iceDone.TrySetResult();
+                }
+            }
+            else if (datagram[0] is >= 20 and <= 63)
+            {
+                _dtls?.Enqueue(datagram);
+            }
+            else if (_inbound is { } inbound)
+            {
+                var isRtcp = RtpPacket.IsRtcp(datagram);
+                var error = isRtcp ? inbound.UnprotectRtcp(datagram, out var plain) : inbound.UnprotectRtp(datagram, out plain);
+                if (error != SrtpError.None)
+                {
+                    Interlocked.Increment(ref DecryptFailures);
+                }
+                else
+                {
+                    (isRtcp ? ReceivedRtcp : ReceivedRtp).Enqueue(datagram[..plain].ToArray());
+                }
+            }
+        }
+    }
+
+    private sealed class Sender(SimulatedPeer peer) : IDtlsDatagramSender
+    {
+        public void Send(ReadOnlySpan<byte> datagram) => peer.SendRaw(datagram);
+    }
+}

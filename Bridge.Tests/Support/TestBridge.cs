@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using Bridge.Api;
+using Bridge.Hosting;
+using Bridge.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bridge.Tests.Support;
+
+/// <summary>A real bridge in this process: media on a free loopback UDP port, control API on a free HTTP port.</summary>
+public sealed class TestBridge : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestBridge(WebApplication app, Uri api)
+    {
+        _app = app;
+        Api = api;
+        Http = new HttpClient { BaseAddress = api };
+    }
+
+    /// <summary>Base URL of the control API.</summary>
+    public Uri Api { get; }
+
+    /// <summary>Client for the control API.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The media socket's address.</summary>
+    public IPEndPoint MediaEndPoint => _app.Services.GetRequiredService<Transport.MediaSocket>().LocalEndPoint;
+
+    /// <summary>The bridge's packet counters.</summary>
+    public BridgeCounters Counters => _app.Services.GetRequiredService<BridgeCounters>();
+
+    /// <summary>Starts a bridge; <paramref name="configure"/> adjusts options after the test defaults.</summary>
+    public static async Task<TestBridge> StartAsync(Action<BridgeOptions>? configure = null)
+    {
+        var app = BridgeHost.Build([], options =>
+        {
+            options.MediaPort = 0;
+            options.ApiUrl = "http://127.0.0.1:0";
+            options.LoopbackOnly = true;
+            configure?.Invoke(options);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new TestBridge(app, new Uri(address));
+    }
+
+    /// <summary>Creates an endpoint through the API and returns its fragments.</summary>
+    public async Task<EndpointInfo> CreateEndpointAsync(string conference, string id, string role)
+    {
+        var response = await Http.PostAsJsonAsync($"/conferences/{conference}/endpoints", new CreateEndpointRequest(id, role));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<EndpointInfo>())!;
+    }
+
+    /// <summary>Posts an offer and returns the answer.</summary>
+    public async Task<AnswerResponse> NegotiateAsync(string conference, string id, string offer)
+    {
+        var response = await Http.PostAsJsonAsync($"/conferences/{conference}/endpoints/{id}/sdp", new SessionDescription("offer", offer));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"negotiation failed: {(int)response.StatusCode} {body}");
+        return System.Text.Json.JsonSerializer.Deserialize<AnswerResponse>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+    }
+
+    /// <summary>Creates an endpoint for a simulated peer, negotiates and connects it.</summary>
+    public async Task<(SimulatedPeer Peer, AnswerResponse Answer)> ConnectPeerAsync(string conference, string id, bool publish, SimulatedPeer? peer = null)
+    {
+        peer ??= new SimulatedPeer();
+        var info = await CreateEndpointAsync(conference, id, publish ? "sender" : "receiver");
+        var answer = await NegotiateAsync(conference, id, peer.CreateOffer(publish));
+        await peer.ConnectAsync(MediaEndPoint, info.IceUfrag, info.IcePwd, info.Fingerprint, TimeSpan.FromSeconds(10));
+        return (peer, answer);
+    }
+
+    /// <summary>Waits until the bridge reports every named endpoint secure (DTLS done on its side too).</summary>
+    public async Task WaitSecureAsync(string conference, params string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            var secure = false;
+            for (var i = 0; i < 200 && !secure; i++)
+            {
+                var info = await Http.GetFromJsonAsync<EndpointInfo>($"/conferences/{conference}/endpoints/{id}");
+                secure = info!.State == "secure";
+                if (!secure)
+                {
+                    await Task.Delay(25);
+                }
+            }
+            Assert.True(secure, $"endpoint {id} did not become secure");
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
