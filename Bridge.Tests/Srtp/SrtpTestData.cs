@@ -28,6 +28,27 @@ internal static class SrtpTestData
         return (new SrtpContext(profile, key, salt, replayWindow, maxSsrcs), new SrtpContext(profile, key, salt, replayWindow, maxSsrcs));
     }
 
+    /// <summary>A transform keyed directly with fixed session keys, to compute what a given index must produce.</summary>
+    public static SrtpTransform SessionTransform(SrtpProfile profile)
+    {
+        byte[] key = Hex("00112233445566778899aabbccddeeff");
+        byte[] salt = Hex("f0e1d2c3b4a5968778695a4b3c2d");
+        byte[] auth = Hex("0102030405060708090a0b0c0d0e0f1011121314");
+        return profile == SrtpProfile.AeadAes128Gcm
+            ? new AesGcmTransform(key, salt.AsSpan(0, 12), key, salt.AsSpan(0, 12))
+            : new AesCmHmacTransform(key, salt, auth, key, salt, auth);
+    }
+
+    /// <summary>What protecting <paramref name="plain"/> at an explicit 48-bit <paramref name="index"/> gives.</summary>
+    public static byte[] ProtectAtIndex(SrtpTransform transform, byte[] plain, int headerLength, ulong index)
+    {
+        var buffer = new byte[plain.Length + transform.TagLength];
+        plain.CopyTo(buffer, 0);
+        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(plain.AsSpan(8));
+        transform.ProtectRtp(buffer, headerLength, ssrc, index);
+        return buffer;
+    }
+
     /// <summary>An RTP packet: V=2, PT 96, optional CSRCs and a one-byte-header extension, then a patterned payload.</summary>
     public static byte[] Rtp(ushort seq, uint ssrc = 0x11223344, int payloadLength = 100, int csrcs = 0, int extensionWords = 0, byte fill = 0)
     {
