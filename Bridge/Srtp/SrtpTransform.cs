@@ -6,6 +6,9 @@ namespace Bridge.Srtp;
 /// </summary>
 internal abstract class SrtpTransform : IDisposable
 {
+    /// <summary>The E flag of the SRTCP index word: set when the payload is encrypted (RFC 3711 3.4).</summary>
+    protected const uint EncryptedFlag = 0x8000_0000;
+
     /// <summary>The suite this transform implements.</summary>
     public abstract SrtpProfile Profile { get; }
 
@@ -28,7 +31,4 @@ internal abstract class SrtpTransform : IDisposable
     public abstract bool UnprotectRtcp(Span<byte> packet, uint ssrc, uint indexWord);
 
     public abstract void Dispose();
-
-    /// <summary>The E flag of the SRTCP index word: set when the payload is encrypted (RFC 3711 3.4).</summary>
-    protected const uint EncryptedFlag = 0x8000_0000;
 }
