@@ -17,6 +17,7 @@ internal sealed class SdpMediaSectionReader
     private readonly List<uint> ssrcOrder = [];
     private readonly Dictionary<uint, (string? Cname, string? Msid)> ssrcs = [];
     private readonly List<IReadOnlyList<uint>> fidGroups = [];
+    private readonly SdpTransportAttributes transport = new();
     private uint[] simGroup = [];
     private string? mid;
     private string? msid;
@@ -32,9 +33,6 @@ internal sealed class SdpMediaSectionReader
         this.formats = formats;
         this.payloadTypes = payloadTypes;
     }
-
-    /// <summary>Attributes that may also appear at session level, as written in this section.</summary>
-    public SdpTransportAttributes Transport { get; } = new();
 
     /// <summary>Parses "media port proto fmt..." (RFC 8866 5.14); RTP protocols must list payload types 0..127.</summary>
     public static SdpMediaSectionReader? TryStart(int index, ReadOnlySpan<char> mLine)
@@ -74,7 +72,7 @@ internal sealed class SdpMediaSectionReader
     /// <summary>Takes one media-level attribute; returns false with the problem's name when it is malformed.</summary>
     public bool TryAdd(ReadOnlySpan<char> name, ReadOnlySpan<char> value, out string? error)
     {
-        switch (Transport.TryApply(name, value, out error))
+        switch (transport.TryApply(name, value, out error))
         {
             case AttributeOutcome.Accepted: return true;
             case AttributeOutcome.Invalid: return false;
@@ -84,8 +82,8 @@ internal sealed class SdpMediaSectionReader
         {
             "mid" => TrySetMid(value),
             "msid" => TrySetMsid(value),
-            "rtcp-mux" => rtcpMux = true,
-            "rtcp-rsize" => rtcpRsize = true,
+            "rtcp-mux" => SetFlag(ref rtcpMux),
+            "rtcp-rsize" => SetFlag(ref rtcpRsize),
             "rtpmap" => TryAddRtpmap(value),
             "fmtp" => TryAddFmtp(value),
             "rtcp-fb" => TryAddFeedback(value),
@@ -98,16 +96,10 @@ internal sealed class SdpMediaSectionReader
         return ok;
     }
 
-    /// <summary>The mid, once seen.</summary>
-    public string? Mid => mid;
-
-    /// <summary>True for a section the bridge could serve if it offers the right codecs: audio or video over RTP, port not 0.</summary>
-    public bool IsLiveRtpMedia => !rejected && payloadTypes is not null && kind is "audio" or "video";
-
-    /// <summary>a=rtcp-mux present.</summary>
-    public bool RtcpMux => rtcpMux;
-
-    /// <summary>Freezes the section, taking transport attributes and direction from the session where this section has none.</summary>
+    /// <summary>
+    /// Freezes the section, taking transport attributes and direction from the session where this section has
+    /// none; a section without a=mid gets an empty mid, which no valid mid can be.
+    /// </summary>
     public SdpMediaSection Build(SdpTransportAttributes session)
     {
         var codecs = new List<SdpCodec>();
@@ -125,23 +117,29 @@ internal sealed class SdpMediaSectionReader
             index,
             kind,
             mid ?? string.Empty,
-            Transport.Direction ?? session.Direction ?? MediaDirection.SendRecv,
+            transport.Direction ?? session.Direction ?? MediaDirection.SendRecv,
             codecs,
             [.. extensions],
             ssrcList,
             [.. fidGroups],
             rtcpMux,
             rtcpRsize,
-            Transport.IceUfrag ?? session.IceUfrag,
-            Transport.IcePwd ?? session.IcePwd,
-            Transport.Fingerprint ?? session.Fingerprint,
-            Transport.Setup ?? session.Setup)
+            transport.IceUfrag ?? session.IceUfrag,
+            transport.IcePwd ?? session.IcePwd,
+            transport.Fingerprint ?? session.Fingerprint,
+            transport.Setup ?? session.Setup)
         {
             Rejected = rejected,
             Protocol = protocol,
             Formats = formats,
             SimGroup = simGroup,
         };
+    }
+
+    private static bool SetFlag(ref bool flag)
+    {
+        flag = true;
+        return true;
     }
 
     private bool TrySetMid(ReadOnlySpan<char> value)

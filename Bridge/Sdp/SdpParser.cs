@@ -164,7 +164,7 @@ public static class SdpParser
         foreach (SdpMediaSectionReader reader in sections)
         {
             SdpMediaSection section = reader.Build(session);
-            error = Check(reader, section, mids);
+            error = Check(section, mids);
             if (error is not null)
             {
                 error = $"m-line {section.Index}: {error}";
@@ -193,20 +193,22 @@ public static class SdpParser
         return true;
     }
 
-    private static string? Check(SdpMediaSectionReader reader, SdpMediaSection section, HashSet<string> mids)
+    private static string? Check(SdpMediaSection section, HashSet<string> mids)
     {
         // RFC 8829 5.8: every m-section of a WebRTC SDP carries a mid, unique in the session.
-        if (reader.Mid is null)
+        if (section.Mid.Length == 0)
         {
             return "no mid";
         }
 
-        if (!mids.Add(reader.Mid))
+        if (!mids.Add(section.Mid))
         {
             return "duplicate mid";
         }
 
-        if (!reader.IsLiveRtpMedia)
+        // Only live audio/video over RTP is ever accepted, so only it must carry a usable transport.
+        bool liveRtp = !section.Rejected && section.Kind is "audio" or "video" && section.Protocol.Contains("RTP/", StringComparison.Ordinal);
+        if (!liveRtp)
         {
             return null;
         }
@@ -227,6 +229,6 @@ public static class SdpParser
         }
 
         // RFC 8829 5.1.1: WebRTC requires RTP and RTCP on one port; the bridge has no separate RTCP socket.
-        return reader.RtcpMux ? null : "no rtcp-mux";
+        return section.RtcpMux ? null : "no rtcp-mux";
     }
 }
