@@ -71,6 +71,16 @@ internal sealed class DtlsHandshakeState
     public void SetFailure(DtlsFailure failure) => Interlocked.CompareExchange(ref _failure, (int)failure, -1);
 
     /// <summary>
+    /// Records that no SRTP profile was agreed and returns the handshake_failure alert to throw: without one the
+    /// association is useless for media (RFC 5764 4.1.2 lets TLS continue, WebRTC cannot).
+    /// </summary>
+    public TlsFatalAlert NoCommonProfile(string detail)
+    {
+        SetFailure(DtlsFailure.NoCommonSrtpProfile);
+        return new TlsFatalAlert(AlertDescription.handshake_failure, detail);
+    }
+
+    /// <summary>
     /// RFC 8122 5 / RFC 8827 6.5: the peer must present the certificate whose digest its SDP announced;
     /// no chain validation, the signaling channel vouches for the fingerprint.
     /// </summary>

@@ -123,11 +123,13 @@ public sealed class DtlsSession : IDisposable
             return;
         }
 
-        _lifetime.Cancel();
+        // Close first so an established peer gets close_notify; cancelling first would fail a drain in progress.
         lock (_established)
         {
             CloseEstablished();
         }
+
+        _lifetime.Cancel();
 
         _transport.Shutdown();
         _closed.TrySetResult();

@@ -10,7 +10,7 @@ namespace Bridge.Dtls;
 internal sealed class SrtpDtlsClient : DefaultTlsClient
 {
     private readonly DtlsHandshakeState _state;
-    private SrtpProfile _selected;
+    private SrtpProfile? _selected;
 
     public SrtpDtlsClient(DtlsHandshakeState state)
         : base(DtlsCrypto.Shared)
@@ -45,8 +45,7 @@ internal sealed class SrtpDtlsClient : DefaultTlsClient
         UseSrtpData? answer = serverExtensions is null ? null : TlsSrtpUtilities.GetUseSrtpExtension(serverExtensions);
         if (answer is null)
         {
-            _state.SetFailure(DtlsFailure.NoCommonSrtpProfile);
-            throw new TlsFatalAlert(AlertDescription.handshake_failure, "Server did not negotiate SRTP");
+            throw _state.NoCommonProfile("Server did not negotiate SRTP");
         }
 
         if (answer.ProtectionProfiles.Length != 1
@@ -65,7 +64,7 @@ internal sealed class SrtpDtlsClient : DefaultTlsClient
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        _state.Complete(m_context, _selected);
+        _state.Complete(m_context, _selected ?? throw _state.NoCommonProfile("No SRTP profile was negotiated"));
     }
 
     public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>

@@ -10,7 +10,7 @@ namespace Bridge.Dtls;
 internal sealed class SrtpDtlsServer : DefaultTlsServer
 {
     private readonly DtlsHandshakeState _state;
-    private SrtpProfile _selected;
+    private SrtpProfile? _selected;
 
     public SrtpDtlsServer(DtlsHandshakeState state)
         : base(DtlsCrypto.Shared)
@@ -50,7 +50,6 @@ internal sealed class SrtpDtlsServer : DefaultTlsServer
 
     /// <summary>
     /// RFC 5764 4.1.1: pick one profile the client offered; we take the first of OUR preference order it lists.
-    /// Without a common profile the association is useless for media, so abort with handshake_failure.
     /// </summary>
     public override void ProcessClientExtensions(IDictionary<int, byte[]> clientExtensions)
     {
@@ -70,22 +69,22 @@ internal sealed class SrtpDtlsServer : DefaultTlsServer
             }
         }
 
-        _state.SetFailure(DtlsFailure.NoCommonSrtpProfile);
-        throw new TlsFatalAlert(AlertDescription.handshake_failure, "No common SRTP protection profile");
+        throw _state.NoCommonProfile("No common SRTP protection profile");
     }
 
     /// <summary>Echo use_srtp with the chosen profile and an empty MKI (RFC 5764 4.1.1: we do not use MKIs).</summary>
     public override IDictionary<int, byte[]> GetServerExtensions()
     {
         IDictionary<int, byte[]> extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
-        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([(int)_selected], []));
+        SrtpProfile selected = _selected ?? throw _state.NoCommonProfile("Client sent no use_srtp extension");
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([(int)selected], []));
         return extensions;
     }
 
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        _state.Complete(m_context, _selected);
+        _state.Complete(m_context, _selected ?? throw _state.NoCommonProfile("No SRTP profile was negotiated"));
     }
 
     public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
