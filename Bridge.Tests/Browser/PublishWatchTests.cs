@@ -14,6 +14,7 @@ namespace Bridge.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class PublishWatchTests : IClassFixture<ChromiumFixture>
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ChromiumFixture _chromium;
 
     public PublishWatchTests(ChromiumFixture chromium) => _chromium = chromium;
@@ -71,7 +72,7 @@ public sealed class PublishWatchTests : IClassFixture<ChromiumFixture>
     private static async Task<Stats> StatsAsync(IPage page)
     {
         var json = await page.EvaluateAsync<JsonElement>("window.demoStats()");
-        return json.Deserialize<Stats>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        return json.Deserialize<Stats>(Json)!;
     }
 
     private static async Task<Stats> WaitForAsync(IPage page, Func<Stats, bool> condition, TimeSpan timeout)

@@ -106,15 +106,17 @@ public sealed class HostileInputTests
     {
         switch (random.Next(4))
         {
-            case 0: // truncated
-                var cut = random.Next(1, sample.Length + 1);
+            case 0: // truncated (by at least one byte: the STUN sample itself is a valid check)
+                var cut = random.Next(1, sample.Length);
                 sample.AsSpan(0, cut).CopyTo(buffer);
                 return cut;
-            case 1: // bit flips
+            case 1: // one to three bit flips at distinct positions (a bit flipped twice would restore the sample)
                 sample.CopyTo(buffer, 0);
-                for (var flips = random.Next(1, 4); flips > 0; flips--)
+                var bits = sample.Length * 8;
+                var firstBit = random.Next(bits);
+                var step = random.Next(1, bits / 3);
+                for (int flips = random.Next(1, 4), bit = firstBit; flips > 0; flips--, bit = (bit + step) % bits)
                 {
-                    var bit = random.Next(sample.Length * 8);
                     buffer[bit / 8] ^= (byte)(1 << (bit % 8));
                 }
                 return sample.Length;

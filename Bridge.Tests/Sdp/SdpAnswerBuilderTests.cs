@@ -341,7 +341,7 @@ public class SdpAnswerBuilderTests
     public void Ipv6_candidate_is_written_with_ip6_address_type()
     {
         SdpOffer offer = Parse(ChromiumOffers.Publisher);
-        BridgeTransportInfo v6 = Transport with { CandidateIp = "::1", CandidatePort = 3478 };
+        BridgeTransportInfo v6 = BridgeTransport with { CandidateIp = "::1", CandidatePort = 3478 };
 
         Assert.True(SdpAnswerBuilder.TryBuildAnswer(offer, true, v6, [], [], "bridge", DefaultExtensions, out SdpAnswer? answer, out _));
 
@@ -353,16 +353,16 @@ public class SdpAnswerBuilderTests
 
     public static TheoryData<BridgeTransportInfo, string> BadTransports => new()
     {
-        { Transport with { IceUfrag = "Br\r\na=x" }, "bridge ICE credentials are malformed" },
-        { Transport with { IceUfrag = "abc" }, "bridge ICE credentials are malformed" },
-        { Transport with { IcePwd = "short" }, "bridge ICE credentials are malformed" },
-        { Transport with { FingerprintAlgorithm = "md5" }, "bridge fingerprint is malformed" },
-        { Transport with { Fingerprint = "9E:93" }, "bridge fingerprint is malformed" },
-        { Transport with { Fingerprint = BridgeFingerprintHex.Replace("9E", "\r\n", StringComparison.Ordinal) }, "bridge fingerprint is malformed" },
-        { Transport with { CandidateIp = "bridge.example" }, "bridge candidate address is malformed" },
-        { Transport with { CandidateIp = "127.0.0.1\r\na=x" }, "bridge candidate address is malformed" },
-        { Transport with { CandidatePort = 0 }, "bridge candidate address is malformed" },
-        { Transport with { CandidatePort = 65536 }, "bridge candidate address is malformed" },
+        { BridgeTransport with { IceUfrag = "Br\r\na=x" }, "bridge ICE credentials are malformed" },
+        { BridgeTransport with { IceUfrag = "abc" }, "bridge ICE credentials are malformed" },
+        { BridgeTransport with { IcePwd = "short" }, "bridge ICE credentials are malformed" },
+        { BridgeTransport with { FingerprintAlgorithm = "md5" }, "bridge fingerprint is malformed" },
+        { BridgeTransport with { Fingerprint = "9E:93" }, "bridge fingerprint is malformed" },
+        { BridgeTransport with { Fingerprint = BridgeFingerprintHex.Replace("9E", "\r\n", StringComparison.Ordinal) }, "bridge fingerprint is malformed" },
+        { BridgeTransport with { CandidateIp = "bridge.example" }, "bridge candidate address is malformed" },
+        { BridgeTransport with { CandidateIp = "127.0.0.1\r\na=x" }, "bridge candidate address is malformed" },
+        { BridgeTransport with { CandidatePort = 0 }, "bridge candidate address is malformed" },
+        { BridgeTransport with { CandidatePort = 65536 }, "bridge candidate address is malformed" },
     };
 
     [Theory]
@@ -381,7 +381,7 @@ public class SdpAnswerBuilderTests
     [InlineData("01234567890123456789012345678901234567890123456789012345678901234")]
     public void Malformed_stream_id_is_refused(string streamId)
     {
-        Assert.False(SdpAnswerBuilder.TryBuildAnswer(Parse(ChromiumOffers.Receiver), false, Transport, AudioSlots, VideoSlots, streamId, DefaultExtensions, out _, out string? error));
+        Assert.False(SdpAnswerBuilder.TryBuildAnswer(Parse(ChromiumOffers.Receiver), false, BridgeTransport, AudioSlots, VideoSlots, streamId, DefaultExtensions, out _, out string? error));
         Assert.Equal("stream id is not a 1..64 character token (RFC 8830 2)", error);
     }
 
@@ -390,10 +390,10 @@ public class SdpAnswerBuilderTests
     {
         SlotSsrc[] video = [new(2000001, 1000002)];
 
-        Assert.False(SdpAnswerBuilder.TryBuildAnswer(Parse(ChromiumOffers.Receiver), false, Transport, AudioSlots, video, "bridge", DefaultExtensions, out _, out string? error));
+        Assert.False(SdpAnswerBuilder.TryBuildAnswer(Parse(ChromiumOffers.Receiver), false, BridgeTransport, AudioSlots, video, "bridge", DefaultExtensions, out _, out string? error));
         Assert.Equal("slot SSRCs are not distinct", error);
     }
 
     private static bool Build(string offer, bool isPublisher, out SdpAnswer? answer, out string? error) =>
-        SdpAnswerBuilder.TryBuildAnswer(Parse(offer), isPublisher, Transport, AudioSlots, VideoSlots, "bridge", DefaultExtensions, out answer, out error);
+        SdpAnswerBuilder.TryBuildAnswer(Parse(offer), isPublisher, BridgeTransport, AudioSlots, VideoSlots, "bridge", DefaultExtensions, out answer, out error);
 }

@@ -147,7 +147,7 @@ public class SdpHostileInputTests
 
         foreach (bool isPublisher in new[] { true, false })
         {
-            bool built = SdpAnswerBuilder.TryBuildAnswer(offer, isPublisher, Transport, AudioSlots, VideoSlots, "bridge", DefaultExtensions, out SdpAnswer? answer, out string? answerError);
+            bool built = SdpAnswerBuilder.TryBuildAnswer(offer, isPublisher, BridgeTransport, AudioSlots, VideoSlots, "bridge", DefaultExtensions, out SdpAnswer? answer, out string? answerError);
             Assert.Equal(built, answer is not null);
             Assert.Equal(built, answerError is null);
             if (answer is not null)

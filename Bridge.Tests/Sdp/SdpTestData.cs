@@ -12,7 +12,7 @@ internal static class SdpTestData
 
     public static readonly string[] DefaultExtensions = [MidUri, AbsSendTimeUri, AudioLevelUri];
 
-    public static readonly BridgeTransportInfo Transport = new("Brdg", "bridgeIcePassword0123456", "sha-256", BridgeFingerprintHex, "127.0.0.1", 40000);
+    public static readonly BridgeTransportInfo BridgeTransport = new("Brdg", "bridgeIcePassword0123456", "sha-256", BridgeFingerprintHex, "127.0.0.1", 40000);
 
     public static readonly SlotSsrc[] AudioSlots = [new(1000001, null), new(1000002, null), new(1000003, null)];
 
@@ -27,7 +27,7 @@ internal static class SdpTestData
 
     public static SdpAnswer Answer(string offerSdp, bool isPublisher, IReadOnlyList<SlotSsrc>? audio = null, IReadOnlyList<SlotSsrc>? video = null, IReadOnlyCollection<string>? extensions = null)
     {
-        bool ok = SdpAnswerBuilder.TryBuildAnswer(Parse(offerSdp), isPublisher, Transport, audio ?? AudioSlots, video ?? VideoSlots, "bridge", extensions ?? DefaultExtensions, out SdpAnswer? answer, out string? error);
+        bool ok = SdpAnswerBuilder.TryBuildAnswer(Parse(offerSdp), isPublisher, BridgeTransport, audio ?? AudioSlots, video ?? VideoSlots, "bridge", extensions ?? DefaultExtensions, out SdpAnswer? answer, out string? error);
         Assert.True(ok, error);
         return answer!;
     }

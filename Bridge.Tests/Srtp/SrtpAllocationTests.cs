@@ -15,7 +15,7 @@ public class SrtpAllocationTests
         using (sender)
         using (receiver)
         {
-            byte[] rtpTemplate = Rtp(0, payloadLength: 1100, csrcs: 1, extensionWords: 2);
+            byte[] rtpTemplate = RtpBytes(0, payloadLength: 1100, csrcs: 1, extensionWords: 2);
             byte[] rtcpTemplate = Rtcp(bodyLength: 60);
             var buffer = new byte[rtpTemplate.Length + SrtpProfiles.MaxOverhead];
 

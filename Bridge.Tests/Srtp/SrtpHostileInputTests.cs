@@ -16,7 +16,7 @@ public class SrtpHostileInputTests
         using (sender)
         using (receiver)
         {
-            byte[] plain = Rtp(4242, payloadLength: 30, csrcs: 2, extensionWords: 1);
+            byte[] plain = RtpBytes(4242, payloadLength: 30, csrcs: 2, extensionWords: 1);
             byte[] wire = ProtectRtp(sender, plain);
             for (int bit = 0; bit < wire.Length * 8; bit++)
             {
@@ -67,7 +67,7 @@ public class SrtpHostileInputTests
         using (sender)
         using (receiver)
         {
-            byte[] rtp = ProtectRtp(sender, Rtp(9, payloadLength: 40, csrcs: 1, extensionWords: 2));
+            byte[] rtp = ProtectRtp(sender, RtpBytes(9, payloadLength: 40, csrcs: 1, extensionWords: 2));
             byte[] rtcp = ProtectRtcp(sender, Rtcp(bodyLength: 40));
             int tag = SrtpProfiles.RtpOverhead(profile);
             for (int length = 0; length < rtp.Length; length++)
@@ -106,7 +106,7 @@ public class SrtpHostileInputTests
         {
             // Give the receiver a known SSRC so random packets also reach the ROC and window paths.
             const uint known = 0x11223344;
-            Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(100, known))).Error);
+            Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, RtpBytes(100, known))).Error);
             Assert.Equal(SrtpError.None, UnprotectRtcp(receiver, ProtectRtcp(sender, Rtcp(known))).Error);
 
             var random = new Random(1234);
@@ -136,7 +136,7 @@ public class SrtpHostileInputTests
         var (sender, _) = Pair(profile);
         using (sender)
         {
-            byte[] rtp = Rtp(1, payloadLength: 20, extensionWords: 1);
+            byte[] rtp = RtpBytes(1, payloadLength: 20, extensionWords: 1);
             int rtpRoom = rtp.Length + SrtpProfiles.RtpOverhead(profile);
             byte[] rtcp = Rtcp(bodyLength: 20);
             int rtcpRoom = rtcp.Length + SrtpProfiles.RtcpOverhead(profile);
@@ -183,7 +183,7 @@ public class SrtpHostileInputTests
         using (sender)
         using (receiver)
         {
-            byte[] wire = ProtectRtp(sender, Rtp(1, payloadLength: 0, csrcs: 1));
+            byte[] wire = ProtectRtp(sender, RtpBytes(1, payloadLength: 0, csrcs: 1));
             wire[0] = (byte)((wire[0] & 0xF0) | 0x0F);
             Assert.Equal(SrtpError.Malformed, UnprotectRtp(receiver, wire).Error);
             wire[0] = 0x00;

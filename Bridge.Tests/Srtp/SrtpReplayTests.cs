@@ -15,7 +15,7 @@ public class SrtpReplayTests
         using (sender)
         using (receiver)
         {
-            byte[] rtp = ProtectRtp(sender, Rtp(7));
+            byte[] rtp = ProtectRtp(sender, RtpBytes(7));
             byte[] rtcp = ProtectRtcp(sender, Rtcp());
             Assert.Equal(SrtpError.None, UnprotectRtp(receiver, rtp).Error);
             Assert.Equal(SrtpError.Replayed, UnprotectRtp(receiver, rtp).Error);
@@ -39,7 +39,7 @@ public class SrtpReplayTests
             var wire = new Dictionary<ushort, byte[]>();
             foreach (ushort seq in new[] { (ushort)(top - window - 1), (ushort)(top - window), (ushort)(top - window + 1), (ushort)(top - 1), top })
             {
-                wire[seq] = ProtectRtp(sender, Rtp(seq));
+                wire[seq] = ProtectRtp(sender, RtpBytes(seq));
             }
 
             Assert.Equal(SrtpError.None, UnprotectRtp(receiver, wire[top]).Error);
@@ -64,7 +64,7 @@ public class SrtpReplayTests
             var wire = new byte[4000][];
             for (ushort seq = 0; seq < wire.Length; seq++)
             {
-                wire[seq] = ProtectRtp(sender, Rtp(seq, payloadLength: 4));
+                wire[seq] = ProtectRtp(sender, RtpBytes(seq, payloadLength: 4));
             }
 
             // Every other packet, then the skipped ones late: each accepted exactly once.
@@ -79,10 +79,10 @@ public class SrtpReplayTests
             }
 
             // A jump longer than the window forgets everything behind it.
-            byte[] far = ProtectRtp(sender, Rtp(9000, payloadLength: 4));
+            byte[] far = ProtectRtp(sender, RtpBytes(9000, payloadLength: 4));
             Assert.Equal(SrtpError.None, UnprotectRtp(receiver, far).Error);
             Assert.Equal(SrtpError.Replayed, UnprotectRtp(receiver, wire[3999]).Error);
-            Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(8990, payloadLength: 4))).Error);
+            Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, RtpBytes(8990, payloadLength: 4))).Error);
         }
     }
 
@@ -95,9 +95,9 @@ public class SrtpReplayTests
         using (sender)
         using (receiver)
         {
-            byte[] first = ProtectRtp(sender, Rtp(10));
-            byte[] far = ProtectRtp(sender, Rtp(30000));
-            byte[] next = ProtectRtp(sender, Rtp(11));
+            byte[] first = ProtectRtp(sender, RtpBytes(10));
+            byte[] far = ProtectRtp(sender, RtpBytes(30000));
+            byte[] next = ProtectRtp(sender, RtpBytes(11));
             Assert.Equal(SrtpError.None, UnprotectRtp(receiver, first).Error);
 
             byte[] forged = (byte[])far.Clone();
@@ -152,18 +152,18 @@ public class SrtpReplayTests
         {
             for (uint ssrc = 1; ssrc <= 3; ssrc++)
             {
-                Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(1, ssrc))).Error);
+                Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, RtpBytes(1, ssrc))).Error);
             }
 
             var buffer = new byte[200];
-            Rtp(2, ssrc: 4).CopyTo(buffer, 0);
+            RtpBytes(2, ssrc: 4).CopyTo(buffer, 0);
             Assert.False(sender.TryProtectRtp(buffer, 112, out _));
             Rtcp(ssrc: 4).CopyTo(buffer, 0);
             Assert.False(sender.TryProtectRtcp(buffer, 32, out _));
 
-            Assert.Equal(SrtpError.TooManySsrcs, UnprotectRtp(receiver, ProtectRtp(unlimited, Rtp(2, ssrc: 4))).Error);
+            Assert.Equal(SrtpError.TooManySsrcs, UnprotectRtp(receiver, ProtectRtp(unlimited, RtpBytes(2, ssrc: 4))).Error);
             Assert.Equal(SrtpError.TooManySsrcs, UnprotectRtcp(receiver, ProtectRtcp(unlimited, Rtcp(ssrc: 4))).Error);
-            Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(2, ssrc: 3))).Error);
+            Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, RtpBytes(2, ssrc: 3))).Error);
             // RTCP from an SSRC already known through RTP needs no new slot.
             Assert.Equal(SrtpError.None, UnprotectRtcp(receiver, ProtectRtcp(sender, Rtcp(ssrc: 2))).Error);
         }
@@ -179,11 +179,11 @@ public class SrtpReplayTests
         using var receiver = new SrtpContext(profile, key, salt, maxSsrcs: 2);
         for (uint ssrc = 100; ssrc < 200; ssrc++)
         {
-            byte[] forged = ProtectRtp(sender, Rtp(1, ssrc));
+            byte[] forged = ProtectRtp(sender, RtpBytes(1, ssrc));
             forged[^1] ^= 1;
             Assert.Equal(SrtpError.AuthenticationFailed, UnprotectRtp(receiver, forged).Error);
         }
 
-        Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(1, ssrc: 7))).Error);
+        Assert.Equal(SrtpError.None, UnprotectRtp(receiver, ProtectRtp(sender, RtpBytes(1, ssrc: 7))).Error);
     }
 }

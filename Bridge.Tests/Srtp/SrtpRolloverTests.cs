@@ -40,24 +40,24 @@ public class SrtpRolloverTests
         using var sender = new SrtpContext(SessionTransform(profile));
         using var reference = SessionTransform(profile);
 
-        byte[] Expected(ushort seq, uint roc) => ProtectAtIndex(reference, Rtp(seq), 12, ((ulong)roc << 16) | seq);
+        byte[] Expected(ushort seq, uint roc) => ProtectAtIndex(reference, RtpBytes(seq), 12, ((ulong)roc << 16) | seq);
 
-        Assert.Equal(Expected(65534, 0), ProtectRtp(sender, Rtp(65534)));
-        Assert.Equal(Expected(65535, 0), ProtectRtp(sender, Rtp(65535)));
-        Assert.Equal(Expected(0, 1), ProtectRtp(sender, Rtp(0)));
-        Assert.Equal(Expected(1, 1), ProtectRtp(sender, Rtp(1)));
+        Assert.Equal(Expected(65534, 0), ProtectRtp(sender, RtpBytes(65534)));
+        Assert.Equal(Expected(65535, 0), ProtectRtp(sender, RtpBytes(65535)));
+        Assert.Equal(Expected(0, 1), ProtectRtp(sender, RtpBytes(0)));
+        Assert.Equal(Expected(1, 1), ProtectRtp(sender, RtpBytes(1)));
 
         // A retransmission from before the wrap keeps ROC 0 and must not pull the sender back.
-        Assert.Equal(Expected(65535, 0), ProtectRtp(sender, Rtp(65535)));
-        Assert.Equal(Expected(65534, 0), ProtectRtp(sender, Rtp(65534)));
-        Assert.Equal(Expected(2, 1), ProtectRtp(sender, Rtp(2)));
+        Assert.Equal(Expected(65535, 0), ProtectRtp(sender, RtpBytes(65535)));
+        Assert.Equal(Expected(65534, 0), ProtectRtp(sender, RtpBytes(65534)));
+        Assert.Equal(Expected(2, 1), ProtectRtp(sender, RtpBytes(2)));
 
         // Gaps of under half the sequence space still count as forward, also across the next wrap.
-        Assert.Equal(Expected(30000, 1), ProtectRtp(sender, Rtp(30000)));
-        Assert.Equal(Expected(60000, 1), ProtectRtp(sender, Rtp(60000)));
-        Assert.Equal(Expected(20000, 2), ProtectRtp(sender, Rtp(20000)));
-        Assert.Equal(Expected(60000, 1), ProtectRtp(sender, Rtp(60000)));
-        Assert.Equal(Expected(20001, 2), ProtectRtp(sender, Rtp(20001)));
+        Assert.Equal(Expected(30000, 1), ProtectRtp(sender, RtpBytes(30000)));
+        Assert.Equal(Expected(60000, 1), ProtectRtp(sender, RtpBytes(60000)));
+        Assert.Equal(Expected(20000, 2), ProtectRtp(sender, RtpBytes(20000)));
+        Assert.Equal(Expected(60000, 1), ProtectRtp(sender, RtpBytes(60000)));
+        Assert.Equal(Expected(20001, 2), ProtectRtp(sender, RtpBytes(20001)));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public class SrtpRolloverTests
         using var reference = SessionTransform(profile);
 
         SrtpError Receive(ushort seq, uint roc) =>
-            UnprotectRtp(receiver, ProtectAtIndex(reference, Rtp(seq), 12, ((ulong)roc << 16) | seq)).Error;
+            UnprotectRtp(receiver, ProtectAtIndex(reference, RtpBytes(seq), 12, ((ulong)roc << 16) | seq)).Error;
 
         Assert.Equal(SrtpError.None, Receive(65533, 0));
         Assert.Equal(SrtpError.None, Receive(65534, 0));
@@ -97,7 +97,7 @@ public class SrtpRolloverTests
         using (receiver)
         {
             var buffer = new byte[64];
-            byte[] template = Rtp(0, payloadLength: 8);
+            byte[] template = RtpBytes(0, payloadLength: 8);
             for (int n = 0; n < (2 * 65536) + 100; n++)
             {
                 ushort seq = (ushort)(65000 + n);
@@ -110,7 +110,7 @@ public class SrtpRolloverTests
             }
 
             // Both sides now sit at ROC 2, sequence 65099: the sender re-protects it at the same index.
-            Assert.Equal(SrtpError.Replayed, UnprotectRtp(receiver, ProtectRtp(sender, Rtp(65099, payloadLength: 8))).Error);
+            Assert.Equal(SrtpError.Replayed, UnprotectRtp(receiver, ProtectRtp(sender, RtpBytes(65099, payloadLength: 8))).Error);
         }
     }
 }

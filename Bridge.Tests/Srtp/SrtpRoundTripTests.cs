@@ -37,7 +37,7 @@ public class SrtpRoundTripTests
                 {
                     foreach (int payload in new[] { 0, 1, 15, 16, 17, 63, 64, 65, 1200 })
                     {
-                        byte[] plain = Rtp(seq++, payloadLength: payload, csrcs: csrcs, extensionWords: extensionWords);
+                        byte[] plain = RtpBytes(seq++, payloadLength: payload, csrcs: csrcs, extensionWords: extensionWords);
                         int header = plain.Length - payload;
                         byte[] wire = ProtectRtp(sender, plain);
 
@@ -99,7 +99,7 @@ public class SrtpRoundTripTests
                 foreach (uint ssrc in new uint[] { 1, 2, 0xFFFFFFFF })
                 {
                     // The same sequence numbers on three SSRCs are three different packets, not replays.
-                    byte[] plain = Rtp((ushort)(seq + 65500), ssrc, payloadLength: 40);
+                    byte[] plain = RtpBytes((ushort)(seq + 65500), ssrc, payloadLength: 40);
                     var (error, back) = UnprotectRtp(receiver, ProtectRtp(sender, plain));
                     Assert.Equal(SrtpError.None, error);
                     Assert.Equal(plain, back);
@@ -124,7 +124,7 @@ public class SrtpRoundTripTests
         using var receiver = new SrtpContext(profile, otherKey, otherSalt);
         using var saltOnly = new SrtpContext(profile, key, otherSalt);
 
-        byte[] rtp = ProtectRtp(sender, Rtp(1));
+        byte[] rtp = ProtectRtp(sender, RtpBytes(1));
         byte[] rtcp = ProtectRtcp(sender, Rtcp());
         Assert.Equal(SrtpError.AuthenticationFailed, UnprotectRtp(receiver, rtp).Error);
         Assert.Equal(SrtpError.AuthenticationFailed, UnprotectRtcp(receiver, rtcp).Error);
@@ -140,8 +140,8 @@ public class SrtpRoundTripTests
         using var gcm = new SrtpContext(SrtpProfile.AeadAes128Gcm, key, new byte[12]);
         Assert.Equal(SrtpProfile.AesCm128HmacSha1Tag80, cm.Profile);
         Assert.Equal(SrtpProfile.AeadAes128Gcm, gcm.Profile);
-        Assert.Equal(SrtpError.AuthenticationFailed, UnprotectRtp(gcm, ProtectRtp(cm, Rtp(5, payloadLength: 300))).Error);
-        Assert.Equal(SrtpError.AuthenticationFailed, UnprotectRtp(cm, ProtectRtp(gcm, Rtp(5, payloadLength: 300))).Error);
+        Assert.Equal(SrtpError.AuthenticationFailed, UnprotectRtp(gcm, ProtectRtp(cm, RtpBytes(5, payloadLength: 300))).Error);
+        Assert.Equal(SrtpError.AuthenticationFailed, UnprotectRtp(cm, ProtectRtp(gcm, RtpBytes(5, payloadLength: 300))).Error);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ internal static class SrtpTestData
     }
 
     /// <summary>An RTP packet: V=2, PT 96, optional CSRCs and a one-byte-header extension, then a patterned payload.</summary>
-    public static byte[] Rtp(ushort seq, uint ssrc = 0x11223344, int payloadLength = 100, int csrcs = 0, int extensionWords = 0, byte fill = 0)
+    public static byte[] RtpBytes(ushort seq, uint ssrc = 0x11223344, int payloadLength = 100, int csrcs = 0, int extensionWords = 0, byte fill = 0)
     {
         int header = 12 + (4 * csrcs) + (extensionWords > 0 ? 4 + (4 * extensionWords) : 0);
         var packet = new byte[header + payloadLength];

@@ -51,14 +51,19 @@ public sealed class SimulatedPeer : IDisposable
     /// <summary>The negotiated SRTP profile.</summary>
     public SrtpProfile? Profile { get; private set; }
 
+    /// <summary>Simulated loss: incoming SRTP whose (SSRC, sequence) matches is discarded before decryption.</summary>
+    public Func<uint, ushort, bool>? LoseIf { get; set; }
+
     /// <summary>Plain RTP packets received and decrypted, in arrival order.</summary>
     public ConcurrentQueue<byte[]> ReceivedRtp { get; } = new();
 
     /// <summary>Plain RTCP compounds received and decrypted.</summary>
     public ConcurrentQueue<byte[]> ReceivedRtcp { get; } = new();
 
+    private int _decryptFailures;
+
     /// <summary>Packets that failed to decrypt.</summary>
-    public int DecryptFailures;
+    public int DecryptFailures => Volatile.Read(ref _decryptFailures);
 
     /// <summary>An SDP offer as Chromium would write it: sending sections with SSRCs, or recvonly sections.</summary>
     public string CreateOffer(bool publish, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222, int recvAudio = 3, int recvVideo = 1)
@@ -233,10 +238,14 @@ public sealed class SimulatedPeer : IDisposable
             else if (_inbound is { } inbound)
             {
                 var isRtcp = RtpPacket.IsRtcp(datagram);
+                if (!isRtcp && LoseIf is { } lose && RtpPacket.TryParse(datagram, out var header) && lose(header.Ssrc, header.SequenceNumber))
+                {
+                    continue;
+                }
                 var error = isRtcp ? inbound.UnprotectRtcp(datagram, out var plain) : inbound.UnprotectRtp(datagram, out plain);
                 if (error != SrtpError.None)
                 {
-                    Interlocked.Increment(ref DecryptFailures);
+                    Interlocked.Increment(ref _decryptFailures);
                 }
                 else
                 {

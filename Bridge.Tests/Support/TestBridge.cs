@@ -13,6 +13,7 @@ namespace Bridge.Tests.Support;
 /// <summary>A real bridge in this process: media on a free loopback UDP port, control API on a free HTTP port.</summary>
 public sealed class TestBridge : IAsyncDisposable
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
     private readonly WebApplication _app;
 
     private TestBridge(WebApplication app, Uri api)
@@ -45,7 +46,7 @@ public sealed class TestBridge : IAsyncDisposable
             configure?.Invoke(options);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestBridge(app, new Uri(address));
     }
 
@@ -63,7 +64,7 @@ public sealed class TestBridge : IAsyncDisposable
         var response = await Http.PostAsJsonAsync($"/conferences/{conference}/endpoints/{id}/sdp", new SessionDescription("offer", offer));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"negotiation failed: {(int)response.StatusCode} {body}");
-        return System.Text.Json.JsonSerializer.Deserialize<AnswerResponse>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+        return System.Text.Json.JsonSerializer.Deserialize<AnswerResponse>(body, Json)!;
     }
 
     /// <summary>Creates an endpoint for a simulated peer, negotiates and connects it.</summary>

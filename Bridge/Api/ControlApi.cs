@@ -5,6 +5,7 @@ using Bridge.Hosting;
 using Bridge.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Endpoint = Bridge.Conferences.Endpoint;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 

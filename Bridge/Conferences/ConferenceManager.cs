@@ -71,7 +71,7 @@ public sealed class ConferenceManager
             return null;
         }
         _byUfrag[endpoint.LocalUfrag] = endpoint;
-        _logger.LogInformation("endpoint {Conference}/{Endpoint} created as {Role}", conference.Id, id, role);
+        ConferenceLog.EndpointCreated(_logger, conference.Id, id, role);
         return endpoint;
     }
 
@@ -144,7 +144,7 @@ public sealed class ConferenceManager
         }
         if (endpoint.State == EndpointState.Negotiated && endpoint.TryTransition(EndpointState.Connected))
         {
-            _logger.LogInformation("endpoint {Conference}/{Endpoint} ICE connected from {Address}", endpoint.Conference.Id, endpoint.Id, address);
+            ConferenceLog.IceConnected(_logger, endpoint.Conference.Id, endpoint.Id, address);
         }
     }
 
@@ -164,7 +164,7 @@ public sealed class ConferenceManager
         endpoint.Conference.Remove(endpoint);
         // The SRTP contexts stay with the object: the receive loop may be using them right now.
         endpoint.Dtls?.Dispose();
-        _logger.LogInformation("endpoint {Conference}/{Endpoint} expired: {Reason}", endpoint.Conference.Id, endpoint.Id, reason);
+        ConferenceLog.EndpointExpired(_logger, endpoint.Conference.Id, endpoint.Id, reason);
     }
 
     /// <summary>Expires a conference and all its endpoints.</summary>
@@ -178,7 +178,7 @@ public sealed class ConferenceManager
         {
             Expire(endpoint, "conference expired");
         }
-        _logger.LogInformation("conference {Conference} expired", id);
+        ConferenceLog.ConferenceExpired(_logger, id);
         return true;
     }
 
@@ -227,7 +227,7 @@ public sealed class ConferenceManager
             {
                 return;
             }
-            _logger.LogInformation("endpoint {Conference}/{Endpoint} secure with {Profile}", endpoint.Conference.Id, endpoint.Id, keys.Profile);
+            ConferenceLog.Secure(_logger, endpoint.Conference.Id, endpoint.Id, keys.Profile);
             // A new receiver starts with a keyframe: ask every video source of the conference.
             foreach (var other in endpoint.Conference.Endpoints)
             {
@@ -250,7 +250,7 @@ public sealed class ConferenceManager
         }
     }
 
-    private SlotSsrc[] NewSlots(int count)
+    private static SlotSsrc[] NewSlots(int count)
     {
         var slots = new SlotSsrc[count];
         for (var i = 0; i < count; i++)

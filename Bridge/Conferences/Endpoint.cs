@@ -12,6 +12,7 @@ namespace Bridge.Conferences;
 /// DTLS session, SRTP contexts, published sources (senders) and receive slots. State diagram on
 /// <see cref="EndpointState"/>. The SRTP contexts are used by the receive loop only.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SRTP contexts may be in use by the receive loop when the endpoint expires; they are left to the GC.")]
 public sealed class Endpoint
 {
     private readonly Lock _gate = new();

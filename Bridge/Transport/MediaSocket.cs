@@ -12,6 +12,7 @@ public sealed class MediaSocket : IDisposable
 {
     private readonly Socket _socket;
     private readonly BridgeCounters _counters;
+    private volatile bool _disposed;
 
     /// <summary>Binds the socket; port 0 picks a free one.</summary>
     public MediaSocket(IPAddress bindAddress, int port, BridgeCounters counters)
@@ -59,11 +60,18 @@ public sealed class MediaSocket : IDisposable
     /// <summary>Receives one datagram into <paramref name="buffer"/>; returns its length, or -1 when the socket is closed.</summary>
     public int Receive(Span<byte> buffer, SocketAddress from)
     {
-        while (true)
+        ArgumentNullException.ThrowIfNull(from);
+        while (!_disposed)
         {
             try
             {
-                return _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                // The kernel shrinks the address to what it returned (0 on shutdown); give it full room again.
+                from.Size = from.Buffer.Length;
+                var length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                if (!_disposed)
+                {
+                    return length;
+                }
             }
             catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
             {
@@ -82,11 +90,17 @@ public sealed class MediaSocket : IDisposable
                 return -1;
             }
         }
+        return -1;
     }
 
     /// <summary>Closes the socket; a blocked receive returns -1.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         try
         {
             _socket.Shutdown(SocketShutdown.Both);

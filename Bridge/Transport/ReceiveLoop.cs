@@ -1,3 +1,4 @@
+using Bridge.Conferences;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +31,7 @@ public sealed class ReceiveLoop : IHostedService
     {
         _thread = new Thread(Run) { IsBackground = true, Name = "media-receive" };
         _thread.Start();
-        _logger.LogInformation("media socket listening on udp {Endpoint}", _socket.LocalEndPoint);
+        ConferenceLog.Listening(_logger, _socket.LocalEndPoint);
         return Task.CompletedTask;
     }
 
@@ -61,7 +62,7 @@ public sealed class ReceiveLoop : IHostedService
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogError(ex, "packet handling failed; datagram dropped");
+                ConferenceLog.PacketHandlingFailed(_logger, ex);
             }
         }
     }
