@@ -38,6 +38,9 @@ public sealed class PublishWatchTests : IClassFixture<ChromiumFixture>
         Assert.True(second.FramesDecoded > first.FramesDecoded, $"frames decoded stalled at {second.FramesDecoded}");
         Assert.True(second.AudioPacketsReceived > first.AudioPacketsReceived, $"audio packets stalled at {second.AudioPacketsReceived}");
         Assert.Equal("connected", second.Connection);
+        // Chromium offers DTLS 1.3 with 1.2 fallback; the bridge negotiates 1.2 (FEFD) and its SRTP profile order.
+        Assert.Equal("FEFD", second.TlsVersion);
+        Assert.Contains(second.SrtpCipher, new[] { "AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80" });
 
         // A visitor that forces its browser to send: the bridge drops every packet, the watcher never sees it.
         var droppedBefore = bridge.Counters.Dropped(DropReason.ReceiverMedia);
@@ -85,7 +88,11 @@ public sealed class PublishWatchTests : IClassFixture<ChromiumFixture>
             {
                 return stats;
             }
-            Assert.True(DateTime.UtcNow < deadline, $"timed out; last stats {stats}");
+            if (DateTime.UtcNow > deadline)
+            {
+                var error = await page.EvaluateAsync<string?>("window.demoError ?? null");
+                Assert.Fail($"timed out; last stats {stats}; page error: {error}");
+            }
             await Task.Delay(250);
         }
     }

@@ -40,7 +40,8 @@ async function start() {
   if (!publish) {
     const remote = new MediaStream();
     const audios = sendAnyway ? 2 : 3;
-    for (let i = 0; i < audios; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+    // Every section of the intruder is sendrecv, so flipping the answer below stays a valid answer.
+    for (let i = 0; i < audios; i++) pc.addTransceiver('audio', { direction: sendAnyway ? 'sendrecv' : 'recvonly' });
     if (!sendAnyway) pc.addTransceiver('video', { direction: 'recvonly' });
     pc.ontrack = (event) => { remote.addTrack(event.track); video.srcObject = remote; };
   }
