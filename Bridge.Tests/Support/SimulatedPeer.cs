@@ -27,10 +27,19 @@ public sealed class SimulatedPeer : IDisposable
     private volatile SrtpContext? _inbound;
     private SrtpContext? _outbound;
     private readonly Lock _sendGate = new();
+    private readonly DtlsCertificate _offeredCertificate;
+    private readonly byte[] _stunBuffer = new byte[StunWriter.MaxMessageLength];
+    private byte[] _iceUsername = [];
+    private byte[] _iceKey = [];
 
-    /// <summary>Binds a socket on 127.0.0.1 and starts receiving.</summary>
-    public SimulatedPeer(IReadOnlyList<SrtpProfile>? profiles = null)
+    /// <summary>
+    /// Binds a socket on 127.0.0.1 and starts receiving. <paramref name="offeredCertificate"/> is the
+    /// certificate whose fingerprint the offer announces (default: the one DTLS presents; another one
+    /// makes the bridge's fingerprint check fail).
+    /// </summary>
+    public SimulatedPeer(IReadOnlyList<SrtpProfile>? profiles = null, DtlsCertificate? offeredCertificate = null)
     {
+        _offeredCertificate = offeredCertificate ?? _certificate;
         _profiles = profiles ?? [SrtpProfile.AeadAes128Gcm, SrtpProfile.AesCm128HmacSha1Tag80];
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Ufrag = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 8);
@@ -77,7 +86,7 @@ public sealed class SimulatedPeer : IDisposable
             sb.Append("m=").Append(kind).Append(" 9 UDP/TLS/RTP/SAVPF ").Append(audio ? "111" : "96 97").Append("\r\n");
             sb.Append("c=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n");
             sb.Append("a=ice-ufrag:").Append(Ufrag).Append("\r\na=ice-pwd:").Append(Password).Append("\r\n");
-            sb.Append("a=fingerprint:").Append(_certificate.FingerprintAlgorithm).Append(' ').Append(_certificate.Fingerprint).Append("\r\n");
+            sb.Append("a=fingerprint:").Append(_offeredCertificate.FingerprintAlgorithm).Append(' ').Append(_offeredCertificate.Fingerprint).Append("\r\n");
             sb.Append("a=setup:actpass\r\na=mid:").Append(mid).Append("\r\na=").Append(direction).Append("\r\na=rtcp-mux\r\na=rtcp-rsize\r\n");
             if (audio)
             {
@@ -116,15 +125,13 @@ public sealed class SimulatedPeer : IDisposable
     {
         _bridge = bridge;
         _bridgeAddress = bridge.Serialize();
-        var request = new byte[StunWriter.MaxMessageLength];
-        var username = Encoding.ASCII.GetBytes($"{bridgeUfrag}:{Ufrag}");
-        var key = Encoding.ASCII.GetBytes(bridgePassword);
+        _iceUsername = Encoding.ASCII.GetBytes($"{bridgeUfrag}:{Ufrag}");
+        _iceKey = Encoding.ASCII.GetBytes(bridgePassword);
         using var cts = new CancellationTokenSource(timeout);
         while (!_iceDone.Task.IsCompleted)
         {
             cts.Token.ThrowIfCancellationRequested();
-            var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), username, key, 0x6e001eff, 42, useCandidate: true);
-            _socket.SendTo(request.AsSpan(0, length), SocketFlags.None, bridge);
+            SendConsentCheck();
             await Task.WhenAny(_iceDone.Task, Task.Delay(100, cts.Token)).ConfigureAwait(false);
         }
 
@@ -135,7 +142,17 @@ public sealed class SimulatedPeer : IDisposable
         _inbound = new SrtpContext(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
     }
 
-    /// <summary>Sends one consent check (keeps the bridge from expiring this peer).</summary>
+    /// <summary>Sends one ICE Binding request with USE-CANDIDATE: the first nominates, later ones keep consent (RFC 7675).</summary>
+    public void SendConsentCheck()
+    {
+        lock (_sendGate)
+        {
+            var length = StunWriter.WriteBindingRequest(_stunBuffer, RandomNumberGenerator.GetBytes(12), _iceUsername, _iceKey, 0x6e001eff, 42, useCandidate: true);
+            SendRaw(_stunBuffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Sends one raw datagram to the bridge.</summary>
     public void SendRaw(ReadOnlySpan<byte> datagram)
     {
         _socket.SendTo(datagram, SocketFlags.None, _bridgeAddress ?? throw new InvalidOperationException("not connected"));

@@ -36,7 +36,7 @@ public sealed class TestBridge : IAsyncDisposable
     public BridgeCounters Counters => _app.Services.GetRequiredService<BridgeCounters>();
 
     /// <summary>Starts a bridge; <paramref name="configure"/> adjusts options after the test defaults.</summary>
-    public static async Task<TestBridge> StartAsync(Action<BridgeOptions>? configure = null)
+    public static async Task<TestBridge> StartAsync(Action<BridgeOptions>? configure = null, TimeProvider? time = null)
     {
         var app = BridgeHost.Build([], options =>
         {
@@ -44,10 +44,17 @@ public sealed class TestBridge : IAsyncDisposable
             options.ApiUrl = "http://127.0.0.1:0";
             options.LoopbackOnly = true;
             configure?.Invoke(options);
-        });
+        }, time);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestBridge(app, new Uri(address));
+    }
+
+    /// <summary>The endpoint's state as the API reports it, or null when it is gone.</summary>
+    public async Task<string?> StateAsync(string conference, string id)
+    {
+        var response = await Http.GetAsync($"/conferences/{conference}/endpoints/{id}");
+        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<EndpointInfo>())!.State : null;
     }
 
     /// <summary>Creates an endpoint through the API and returns its fragments.</summary>

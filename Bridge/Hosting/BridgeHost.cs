@@ -21,10 +21,10 @@ public static class BridgeHost
 {
     /// <summary>
     /// Builds the bridge from command-line arguments and configuration ("Bridge:*" keys, environment
-    /// variables Bridge__*); <paramref name="configure"/> overrides options (tests). Throws
-    /// <see cref="OptionsValidationException"/> naming the bad key.
+    /// variables Bridge__*); <paramref name="configure"/> overrides options and <paramref name="time"/>
+    /// the clock (tests). Throws <see cref="OptionsValidationException"/> naming the bad key.
     /// </summary>
-    public static WebApplication Build(string[] args, Action<BridgeOptions>? configure = null)
+    public static WebApplication Build(string[] args, Action<BridgeOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var options = new BridgeOptions();
@@ -39,7 +39,7 @@ public static class BridgeHost
         builder.WebHost.UseUrls(options.ApiUrl);
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<BridgeCounters>();
         services.AddSingleton(_ => DtlsCertificate.CreateSelfSigned("bridge"));
         services.AddSingleton(sp => new MediaSocket(IPAddress.Parse(options.MediaBindAddress), options.MediaPort, sp.GetRequiredService<BridgeCounters>()));
