@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -37,6 +38,8 @@ public static class BridgeHost
         }
 
         builder.WebHost.UseUrls(options.ApiUrl);
+        // Per-request logs of the control API drown the endpoint life-cycle lines operators need.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(time ?? TimeProvider.System);
