@@ -62,4 +62,21 @@ public sealed class EndpointLifetimeTests
         Assert.True(await SimulatedPeer.WaitUntilAsync(() => bridge.Counters.DtlsFailures == 1, TimeSpan.FromSeconds(5)));
         Assert.Null(await bridge.StateAsync("room", "forger"));
     }
+
+    [Fact]
+    public async Task A_peer_that_closes_dtls_is_expired_at_once()
+    {
+        await using var bridge = await TestBridge.StartAsync();
+        var (peer, _) = await bridge.ConnectPeerAsync("room", "leaving", publish: false);
+        await bridge.WaitSecureAsync("room", "leaving");
+        peer.Dispose(); // sends close_notify
+        var gone = false;
+        for (var i = 0; i < 100 && !gone; i++)
+        {
+            gone = await bridge.StateAsync("room", "leaving") is null;
+            await Task.Delay(gone ? 0 : 50);
+        }
+        Assert.True(gone, "endpoint still present after close_notify");
+        Assert.Equal(0, bridge.Counters.ConsentExpirations);
+    }
 }

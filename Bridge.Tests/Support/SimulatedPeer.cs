@@ -212,8 +212,8 @@ public sealed class SimulatedPeer : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _dtls?.Dispose(); // sends close_notify while the socket is still open
         _socket.Dispose();
-        _dtls?.Dispose();
         _receiver.Join(TimeSpan.FromSeconds(1));
     }
 

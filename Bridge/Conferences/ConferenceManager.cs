@@ -239,6 +239,9 @@ public sealed class ConferenceManager
                     }
                 }
             }
+            // A browser that closes its tab sends close_notify: free the endpoint now, not after consent expiry.
+            await dtls.Closed.ConfigureAwait(false);
+            Expire(endpoint, "DTLS closed by the peer");
         }
         catch (DtlsHandshakeException ex)
         {
