@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bridge.Conferences;
 using Bridge.Hosting;
 using Bridge.Metrics;
@@ -24,7 +22,7 @@ public static class ControlApi
     public static void MapControlApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var api = app.MapGroup("").AddEndpointFilter(RequireSecret);
+        var api = app.MapGroup("").AddEndpointFilter(ApiAuth.RequireSecret);
 
         api.MapGet("/conferences", (ConferenceManager m) =>
             Results.Ok(m.Conferences.Select(c => new ConferenceInfo(c.Id, [.. c.Endpoints.Select(e => new EndpointSummary(e.Id, Lower(e.Role), Lower(e.State)))]))));
@@ -88,21 +86,6 @@ public static class ControlApi
         });
 
         api.MapGet("/stats", (ConferenceManager m, BridgeCounters c) => Results.Ok(BridgeStats.From(m, c)));
-    }
-
-    private static async ValueTask<object?> RequireSecret(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var secret = context.HttpContext.RequestServices.GetRequiredService<IOptions<BridgeOptions>>().Value.ApiSecret;
-        if (secret is not null)
-        {
-            var header = context.HttpContext.Request.Headers.Authorization.ToString();
-            var expected = Encoding.UTF8.GetBytes("Bearer " + secret);
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header), expected))
-            {
-                return Results.Json(new ApiError("missing or wrong bearer token"), statusCode: StatusCodes.Status401Unauthorized);
-            }
-        }
-        return await next(context).ConfigureAwait(false);
     }
 
     private static Endpoint? Find(ConferenceManager m, string conference, string endpoint) =>

@@ -11,16 +11,107 @@ public sealed class Conference
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Endpoint> _byId = new(StringComparer.Ordinal);
     private volatile Endpoint[] _endpoints = [];
+    private volatile MediaSource[] _relayed = [];
 
     /// <summary>Creates an empty conference.</summary>
     public Conference(string id, long createdAt)
     {
         Id = id;
         CreatedAt = createdAt;
+        RelayId = BridgeRelay.Link.RelayHeader.ConferenceIdOf(id);
     }
 
     /// <summary>Id chosen by the caller of the control API.</summary>
     public string Id { get; }
+
+    /// <summary>The 32-bit id relay links carry for this conference (a hash of <see cref="Id"/>).</summary>
+    public uint RelayId { get; }
+
+    /// <summary>Sources that arrive over a relay link from the parent bridge, as an immutable snapshot.</summary>
+    public MediaSource[] RelayedSources => _relayed;
+
+    /// <summary>True when some local endpoint has a receive slot for a source of this kind and rank.</summary>
+    public bool HasLocalReceiverFor(MediaKind kind, int rank)
+    {
+        foreach (var endpoint in _endpoints)
+        {
+            if (endpoint.State == EndpointState.Secure && endpoint.SlotAt(kind, rank) is not null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Makes the relayed sources from <paramref name="link"/> match what the parent announced: new
+    /// ones are created with <paramref name="create"/>, changed ranks updated, vanished ones removed.
+    /// Returns true when anything changed.
+    /// </summary>
+    public bool SyncRelayedSources(Relay.RelayLink link, IReadOnlyList<RelayedSourceInfo> announced, Func<RelayedSourceInfo, MediaSource> create)
+    {
+        ArgumentNullException.ThrowIfNull(announced);
+        ArgumentNullException.ThrowIfNull(create);
+        lock (_gate)
+        {
+            var next = new List<MediaSource>(_relayed.Length + announced.Count);
+            var changed = false;
+            foreach (var existing in _relayed)
+            {
+                if (existing.Upstream != link)
+                {
+                    next.Add(existing);
+                    continue;
+                }
+                var index = IndexOf(announced, existing.Ssrc, existing.Kind, existing.PayloadType);
+                if (index < 0)
+                {
+                    changed = true;
+                    continue;
+                }
+                if (existing.SlotIndex != announced[index].Rank)
+                {
+                    existing.SlotIndex = announced[index].Rank;
+                    changed = true;
+                }
+                next.Add(existing);
+            }
+            foreach (var info in announced)
+            {
+                if (!next.Any(s => s.Ssrc == info.Ssrc))
+                {
+                    next.Add(create(info));
+                    changed = true;
+                }
+            }
+            if (changed)
+            {
+                _relayed = [.. next];
+            }
+            return changed;
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<RelayedSourceInfo> announced, uint ssrc, MediaKind kind, int payloadType)
+    {
+        for (var i = 0; i < announced.Count; i++)
+        {
+            if (announced[i].Ssrc == ssrc && announced[i].Kind == kind && announced[i].PayloadType == payloadType)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Drops every relayed source that came over <paramref name="link"/> (link removed or re-parented).</summary>
+    public void RemoveRelayedSources(Relay.RelayLink link)
+    {
+        lock (_gate)
+        {
+            _relayed = [.. _relayed.Where(s => s.Upstream != link)];
+        }
+    }
 
     /// <summary>Stopwatch timestamp of creation.</summary>
     public long CreatedAt { get; }
@@ -98,6 +189,13 @@ public sealed class Conference
         foreach (var endpoint in _endpoints)
         {
             if (endpoint.FindSource(ssrc) is { } source)
+            {
+                return source;
+            }
+        }
+        foreach (var source in _relayed)
+        {
+            if (source.Ssrc == ssrc)
             {
                 return source;
             }

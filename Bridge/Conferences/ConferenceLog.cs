@@ -26,4 +26,7 @@ internal static partial class ConferenceLog
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "packet handling failed; datagram dropped")]
     public static partial void PacketHandlingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "conference {Conference} cannot be relayed: its relay id {RelayId} is taken by conference {Other}")]
+    public static partial void RelayIdCollision(ILogger logger, string conference, string other, uint relayId);
 }

@@ -22,6 +22,7 @@ public sealed class ConferenceManager
     private readonly ConcurrentDictionary<string, Endpoint> _byUfrag = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Endpoint>.AlternateLookup<ReadOnlySpan<char>> _byUfragSpan;
     private readonly ConcurrentDictionary<SocketAddress, Endpoint> _byAddress = new();
+    private readonly ConcurrentDictionary<uint, Conference> _byRelayId = new();
     private readonly BridgeOptions _options;
     private readonly DtlsCertificate _certificate;
     private readonly MediaSocket _socket;
@@ -55,8 +56,19 @@ public sealed class ConferenceManager
     public int EndpointCount => _byUfrag.Count;
 
     /// <summary>The conference with this id, created when missing.</summary>
-    public Conference GetOrCreateConference(string id) =>
-        _conferences.GetOrAdd(id, static (key, time) => new Conference(key, time.GetTimestamp()), _time);
+    public Conference GetOrCreateConference(string id)
+    {
+        var conference = _conferences.GetOrAdd(id, static (key, time) => new Conference(key, time.GetTimestamp()), _time);
+        var relayed = _byRelayId.GetOrAdd(conference.RelayId, conference);
+        if (relayed != conference && relayed.Id != conference.Id)
+        {
+            ConferenceLog.RelayIdCollision(_logger, conference.Id, relayed.Id, conference.RelayId);
+        }
+        return conference;
+    }
+
+    /// <summary>The conference relay links call <paramref name="relayId"/>, or null.</summary>
+    public Conference? FindByRelayId(uint relayId) => _byRelayId.GetValueOrDefault(relayId);
 
     /// <summary>The conference with this id, or null.</summary>
     public Conference? FindConference(string id) => _conferences.GetValueOrDefault(id);
@@ -174,6 +186,7 @@ public sealed class ConferenceManager
         {
             return false;
         }
+        _byRelayId.TryRemove(new KeyValuePair<uint, Conference>(conference.RelayId, conference));
         foreach (var endpoint in conference.Endpoints)
         {
             Expire(endpoint, "conference expired");

@@ -8,8 +8,22 @@ public sealed class MediaSource
 {
     /// <summary>Creates a source for an SSRC the publisher announced in SDP.</summary>
     public MediaSource(Endpoint owner, MediaKind kind, uint ssrc, uint? rtxSsrc, int payloadType, int clockRate, int cacheSize)
+        : this(owner.Conference, kind, ssrc, rtxSsrc, payloadType, clockRate, cacheSize)
     {
         Owner = owner;
+    }
+
+    /// <summary>Creates a source that arrives over a relay link from the parent bridge.</summary>
+    public MediaSource(Conference conference, Relay.RelayLink upstream, MediaKind kind, uint ssrc, int payloadType, int clockRate, int rank, int cacheSize)
+        : this(conference, kind, ssrc, null, payloadType, clockRate, cacheSize)
+    {
+        Upstream = upstream;
+        SlotIndex = rank;
+    }
+
+    private MediaSource(Conference conference, MediaKind kind, uint ssrc, uint? rtxSsrc, int payloadType, int clockRate, int cacheSize)
+    {
+        Conference = conference;
         Kind = kind;
         Ssrc = ssrc;
         RtxSsrc = rtxSsrc;
@@ -18,8 +32,14 @@ public sealed class MediaSource
         Cache = new PacketCache(cacheSize);
     }
 
-    /// <summary>The publishing endpoint.</summary>
-    public Endpoint Owner { get; }
+    /// <summary>The conference it belongs to.</summary>
+    public Conference Conference { get; }
+
+    /// <summary>The publishing endpoint on this bridge, or null for a relayed source.</summary>
+    public Endpoint? Owner { get; }
+
+    /// <summary>The relay link it arrives over, or null for a local publisher.</summary>
+    public Relay.RelayLink? Upstream { get; }
 
     /// <summary>Audio or video.</summary>
     public MediaKind Kind { get; }

@@ -1,6 +1,8 @@
 using Bridge.Conferences;
 using Bridge.Hosting;
 using Bridge.Metrics;
+using Bridge.Relay;
+using BridgeRelay.Link;
 using Bridge.Rtp;
 using Bridge.Sdp;
 using Bridge.Srtp;
@@ -10,9 +12,10 @@ using Microsoft.Extensions.Options;
 namespace Bridge.Forwarding;
 
 /// <summary>
-/// Fans a publisher's decrypted RTP out to every secure receiver of its conference: copy into one
-/// pinned send buffer, rewrite for the receiver's slot, protect in place, send. Also answers NACKs
-/// from the cache and sends merged keyframe requests upstream. Runs on the receive loop; allocates nothing.
+/// Fans a source's decrypted RTP out to every secure receiver of its conference (copy into one pinned
+/// send buffer, rewrite for the receiver's slot, protect in place, send) and to every child relay
+/// link that wants it. Answers NACKs from the cache (asking one hop up on a miss) and sends merged
+/// keyframe requests upstream. Runs on the receive loop; allocates nothing.
 /// </summary>
 public sealed class Forwarder
 {
@@ -21,18 +24,21 @@ public sealed class Forwarder
     private readonly TimeProvider _time;
     private readonly long _keyframeInterval;
     private readonly byte[] _send = GC.AllocateArray<byte>(PacketCache.MaxPacketLength + SrtpProfiles.MaxOverhead + 64, pinned: true);
+    private readonly byte[] _control = GC.AllocateArray<byte>(1024, pinned: true);
+    private readonly RelayManager _relays;
 
     /// <summary>Creates the forwarder.</summary>
-    public Forwarder(MediaSocket socket, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options)
+    public Forwarder(MediaSocket socket, RelayManager relays, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _socket = socket;
+        _relays = relays;
         _counters = counters;
         _time = time;
         _keyframeInterval = options.Value.KeyframeRequestIntervalMs * time.TimestampFrequency / 1000;
     }
 
-    /// <summary>Forwards one plain RTP packet received from <paramref name="publisher"/>.</summary>
+    /// <summary>Forwards one plain RTP packet received from <paramref name="publisher"/> on this bridge.</summary>
     public void Forward(Endpoint publisher, ReadOnlySpan<byte> packet)
     {
         ArgumentNullException.ThrowIfNull(publisher);
@@ -48,29 +54,52 @@ public sealed class Forwarder
             _counters.Drop(DropReason.UnknownSsrc);
             return;
         }
+        ForwardSource(source, packet, rtp.SequenceNumber, rtp.Timestamp, hopCount: 0);
+    }
 
-        _counters.RtpIn++;
-        source.PacketsReceived++;
-        source.Cache.Store(packet, rtp.SequenceNumber);
-        if (source.KeyframeWanted)
+    /// <summary>
+    /// Forwards one plain RTP packet of a source that arrived over its relay link. A retransmission
+    /// (answer to a NACK further down) is cached and passed on to the children that want the source,
+    /// but not sent to local receivers again: they get it from the cache when they NACK.
+    /// </summary>
+    public void ForwardRelayed(MediaSource source, ReadOnlySpan<byte> packet, byte hopCount, bool retransmission)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!RtpPacket.TryParse(packet, out var rtp) || packet.Length > PacketCache.MaxPacketLength
+            || rtp.Ssrc != source.Ssrc || rtp.PayloadType != source.PayloadType)
         {
-            source.KeyframeWanted = false;
-            RequestKeyframe(source);
+            _counters.Drop(DropReason.RtpMalformed);
+            return;
         }
-
-        var now = _time.GetTimestamp();
-        var receivers = publisher.Conference.Endpoints;
-        for (var i = 0; i < receivers.Length; i++)
+        if (retransmission)
         {
-            var receiver = receivers[i];
-            if (receiver != publisher && receiver.SlotAt(source.Kind, source.SlotIndex) is { } slot)
+            source.Cache.Store(packet, rtp.SequenceNumber);
+            RelayDown(source, RelayKind.Rtp, packet, hopCount, RelayFlags.Retransmission);
+            return;
+        }
+        ForwardSource(source, packet, rtp.SequenceNumber, rtp.Timestamp, hopCount);
+    }
+
+    /// <summary>Sends a payload of <paramref name="source"/> to every child link that wants the source.</summary>
+    public void RelayDown(MediaSource source, RelayKind kind, ReadOnlySpan<byte> payload, byte hopCount, byte flags)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var links = _relays.Links;
+        var conference = source.Conference.RelayId;
+        for (var i = 0; i < links.Length; i++)
+        {
+            var link = links[i];
+            if (link != source.Upstream && link.Wants(conference, source.Ssrc))
             {
-                SendToSlot(receiver, slot, source, packet, rtp.SequenceNumber, rtp.Timestamp, now);
+                link.Send(kind, (byte)(hopCount + 1), flags, conference, source.Ssrc, payload);
             }
         }
     }
 
-    /// <summary>Resends NACKed packets (slot numbering) to a receiver from the source's cache.</summary>
+    /// <summary>
+    /// Resends NACKed packets (slot numbering) to a receiver from the source's cache; what the cache
+    /// lacks is asked for one hop up when the source is relayed.
+    /// </summary>
     public void Retransmit(Endpoint receiver, ReceiverSlot slot, ReadOnlySpan<ushort> slotSequences)
     {
         ArgumentNullException.ThrowIfNull(receiver);
@@ -81,11 +110,15 @@ public sealed class Forwarder
             return;
         }
         var now = _time.GetTimestamp();
+        Span<ushort> missing = stackalloc ushort[Math.Min(slotSequences.Length, RelayControl.MaxNackSequences)];
+        var missed = 0;
         foreach (var slotSequence in slotSequences)
         {
-            if (slot.TryMapToSource(slotSequence, out _, out var sequence)
-                && source.Cache.TryGet(sequence, out var cached)
-                && RtpPacket.TryParse(cached, out var rtp))
+            if (!slot.TryMapToSource(slotSequence, out _, out var sequence))
+            {
+                continue;
+            }
+            if (source.Cache.TryGet(sequence, out var cached) && RtpPacket.TryParse(cached, out var rtp))
             {
                 _counters.Retransmissions++;
                 SendToSlot(receiver, slot, source, cached, sequence, rtp.Timestamp, now);
@@ -93,21 +126,74 @@ public sealed class Forwarder
             else
             {
                 _counters.RetransmissionMisses++;
+                if (missed < missing.Length)
+                {
+                    missing[missed++] = sequence;
+                }
             }
+        }
+        if (missed > 0 && source.Upstream is { } parent)
+        {
+            SendNackUp(parent, source, missing[..missed]);
         }
     }
 
-    /// <summary>Sends a PLI to the source's publisher unless one went out less than the throttle interval ago.</summary>
+    /// <summary>Answers a child link's NACK from the cache; what the cache lacks goes one hop further up.</summary>
+    public void AnswerRelayNack(RelayLink child, MediaSource source, ReadOnlySpan<ushort> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        ArgumentNullException.ThrowIfNull(source);
+        Span<ushort> missing = stackalloc ushort[Math.Min(sequences.Length, RelayControl.MaxNackSequences)];
+        var missed = 0;
+        foreach (var sequence in sequences)
+        {
+            if (source.Cache.TryGet(sequence, out var cached))
+            {
+                _counters.Retransmissions++;
+                child.Send(RelayKind.Rtp, 1, RelayFlags.Retransmission, source.Conference.RelayId, source.Ssrc, cached);
+            }
+            else if (missed < missing.Length)
+            {
+                _counters.RetransmissionMisses++;
+                missing[missed++] = sequence;
+            }
+        }
+        if (missed > 0 && source.Upstream is { } parent)
+        {
+            SendNackUp(parent, source, missing[..missed]);
+        }
+    }
+
+    /// <summary>
+    /// Asks for a keyframe of <paramref name="source"/> unless one was asked for less than the
+    /// throttle interval (or twice the parent link's RTT, if longer) ago: a PLI to a local publisher,
+    /// or a keyframe request one hop up the relay tree, where the same merging happens again.
+    /// </summary>
     public void RequestKeyframe(MediaSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
         var now = _time.GetTimestamp();
-        if (source.LastKeyframeRequest != 0 && now - source.LastKeyframeRequest < _keyframeInterval)
+        var interval = _keyframeInterval;
+        if (source.Upstream is { } parent)
+        {
+            interval = Math.Max(interval, 2 * (long)(parent.Health.SmoothedRtt.TotalSeconds * _time.TimestampFrequency));
+        }
+        if (source.LastKeyframeRequest != 0 && now - source.LastKeyframeRequest < interval)
         {
             return;
         }
+        if (source.Upstream is { } link)
+        {
+            var written = RelayControl.WriteKeyframeRequest(_control, source.Ssrc);
+            if (written > 0 && link.Send(RelayKind.Control, 0, 0, source.Conference.RelayId, source.Ssrc, _control.AsSpan(0, written)))
+            {
+                source.LastKeyframeRequest = now;
+                _counters.KeyframeRequestsOut++;
+            }
+            return;
+        }
         var publisher = source.Owner;
-        if (publisher.Outbound is not { } outbound || publisher.RemoteAddress is not { } address)
+        if (publisher?.Outbound is not { } outbound || publisher.RemoteAddress is not { } address)
         {
             return;
         }
@@ -133,6 +219,39 @@ public sealed class Forwarder
         if (outbound.TryProtectRtcp(_send, plainRtcp.Length, out var protectedLength))
         {
             _socket.Send(_send.AsSpan(0, protectedLength), address);
+        }
+    }
+
+    private void ForwardSource(MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, byte hopCount)
+    {
+        _counters.RtpIn++;
+        source.PacketsReceived++;
+        source.Cache.Store(packet, sequence);
+        if (source.KeyframeWanted)
+        {
+            source.KeyframeWanted = false;
+            RequestKeyframe(source);
+        }
+
+        var now = _time.GetTimestamp();
+        var receivers = source.Conference.Endpoints;
+        for (var i = 0; i < receivers.Length; i++)
+        {
+            var receiver = receivers[i];
+            if (receiver != source.Owner && receiver.SlotAt(source.Kind, source.SlotIndex) is { } slot)
+            {
+                SendToSlot(receiver, slot, source, packet, sequence, timestamp, now);
+            }
+        }
+        RelayDown(source, RelayKind.Rtp, packet, hopCount, 0);
+    }
+
+    private void SendNackUp(RelayLink parent, MediaSource source, ReadOnlySpan<ushort> sequences)
+    {
+        var written = RelayControl.WriteNack(_control, source.Ssrc, sequences);
+        if (written > 0)
+        {
+            parent.Send(RelayKind.Control, 0, 0, source.Conference.RelayId, source.Ssrc, _control.AsSpan(0, written));
         }
     }
 

@@ -44,9 +44,9 @@ public sealed class RtcpHandler
                     }
                     break;
                 case RtcpPacketType.SenderReport:
-                    if (endpoint.Role == EndpointRole.Sender && SenderReport.TryParse(packet, out var sr))
+                    if (endpoint.Role == EndpointRole.Sender && SenderReport.TryParse(packet, out var sr) && endpoint.FindSource(sr.Ssrc) is { } source)
                     {
-                        ForwardSenderReport(endpoint, sr);
+                        ForwardSenderReport(source, sr, packet.Raw, hopCount: 0);
                     }
                     break;
                 case RtcpPacketType.ReceiverReport:
@@ -98,21 +98,22 @@ public sealed class RtcpHandler
         _forwarder.Retransmit(receiver, slot, lost[..count]);
     }
 
-    private void ForwardSenderReport(Endpoint publisher, SenderReport report)
+    /// <summary>
+    /// Passes a source's sender report to the receivers whose slot shows it (SSRC and RTP timestamp
+    /// rewritten to the slot, for lip sync) and, unchanged, down the relay links that want the source.
+    /// </summary>
+    public void ForwardSenderReport(MediaSource source, SenderReport report, ReadOnlySpan<byte> packet, byte hopCount)
     {
-        var source = publisher.FindSource(report.Ssrc);
-        if (source is null)
+        ArgumentNullException.ThrowIfNull(source);
+        foreach (var receiver in source.Conference.Endpoints)
         {
-            return;
-        }
-        foreach (var receiver in publisher.Conference.Endpoints)
-        {
-            if (receiver == publisher || receiver.SlotAt(source.Kind, source.SlotIndex) is not { } slot || slot.CurrentSource != source.Ssrc)
+            if (receiver == source.Owner || receiver.SlotAt(source.Kind, source.SlotIndex) is not { } slot || slot.CurrentSource != source.Ssrc)
             {
                 continue;
             }
             var length = RtcpWriter.WriteSenderReport(_scratch, slot.Ssrc, report.NtpTimestamp, report.RtpTimestamp + slot.TimestampOffset, report.PacketCount, report.OctetCount);
             _forwarder.SendRtcp(receiver, _scratch.AsSpan(0, length));
         }
+        _forwarder.RelayDown(source, BridgeRelay.Link.RelayKind.Rtcp, packet, hopCount, 0);
     }
 }

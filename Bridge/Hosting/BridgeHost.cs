@@ -4,6 +4,7 @@ using Bridge.Conferences;
 using Bridge.Dtls;
 using Bridge.Forwarding;
 using Bridge.Metrics;
+using Bridge.Relay;
 using Bridge.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,17 +48,22 @@ public static class BridgeHost
         services.AddSingleton(_ => DtlsCertificate.CreateSelfSigned("bridge"));
         services.AddSingleton(sp => new MediaSocket(IPAddress.Parse(options.MediaBindAddress), options.MediaPort, sp.GetRequiredService<BridgeCounters>()));
         services.AddSingleton<ConferenceManager>();
+        services.AddSingleton<RelayManager>();
+        services.AddSingleton<RelaySubscriptions>();
+        services.AddSingleton<RelayRouter>();
         services.AddSingleton<Forwarder>();
         services.AddSingleton<RtcpHandler>();
         services.AddSingleton<PacketRouter>();
         services.AddSingleton<BridgeMetrics>();
         services.AddHostedService<ReceiveLoop>();
         services.AddHostedService<ConsentMonitor>();
+        services.AddHostedService<RelayMonitor>();
 
         var app = builder.Build();
         app.MapGet("/health", (ConferenceManager m) => Results.Ok(new { status = "ok", conferences = m.Conferences.Count, endpoints = m.EndpointCount }));
         app.MapMetrics("/metrics", app.Services.GetRequiredService<BridgeMetrics>().Registry);
         app.MapControlApi();
+        app.MapRelayApi();
         app.MapDemoPage();
         return app;
     }

@@ -8,6 +8,12 @@ public sealed class BridgeOptions
     /// <summary>Configuration section name.</summary>
     public const string Section = "Bridge";
 
+    /// <summary>This bridge's id on relay links (both ends derive the link keys from the two ids). Defaults to "bridge".</summary>
+    public string BridgeId { get; set; } = "bridge";
+
+    /// <summary>Seconds without an authenticated datagram after which a relay link is reported down. Defaults to 3.</summary>
+    public double RelayDownAfterSeconds { get; set; } = 3;
+
     /// <summary>Address the media UDP socket binds to. Defaults to 127.0.0.1; use 0.0.0.0 on a server.</summary>
     public string MediaBindAddress { get; set; } = "127.0.0.1";
 

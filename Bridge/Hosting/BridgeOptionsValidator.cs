@@ -19,6 +19,8 @@ public sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
             }
         }
 
+        Check(options.BridgeId.Length is > 0 and <= 64 && options.BridgeId.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'), nameof(options.BridgeId), $"must be 1..64 characters of A-Z a-z 0-9 - _ ., got '{options.BridgeId}'");
+        Check(options.RelayDownAfterSeconds is >= 0.5 and <= 60, nameof(options.RelayDownAfterSeconds), $"must be 0.5..60, got {options.RelayDownAfterSeconds}");
         Check(IPAddress.TryParse(options.MediaBindAddress, out _), nameof(options.MediaBindAddress), $"must be an IP address, got '{options.MediaBindAddress}'");
         Check(options.MediaPort is >= 0 and <= 65535, nameof(options.MediaPort), $"must be 0..65535, got {options.MediaPort}");
         Check(options.AdvertisedAddress is null || IPAddress.TryParse(options.AdvertisedAddress, out _), nameof(options.AdvertisedAddress), $"must be an IP address, got '{options.AdvertisedAddress}'");

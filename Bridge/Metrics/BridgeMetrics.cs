@@ -1,4 +1,6 @@
 using Bridge.Conferences;
+using Bridge.Relay;
+using BridgeRelay.Link;
 using Prometheus;
 
 namespace Bridge.Metrics;
@@ -16,12 +18,19 @@ public sealed class BridgeMetrics
     private readonly (Counter Counter, Func<BridgeCounters, long> Read)[] _totals;
     private readonly Counter _dropped;
     private readonly DropReason[] _reasons = Enum.GetValues<DropReason>();
+    private readonly RelayManager _relays;
+    private readonly Gauge _relayLinks;
+    private readonly Gauge _relayRtt;
+    private readonly Counter _relayDropped;
+    private readonly (Counter Counter, Func<RelayLink, long> Read)[] _relayTotals;
+    private readonly RelayDropReason[] _relayReasons = Enum.GetValues<RelayDropReason>();
 
     /// <summary>Registers the bridge's metrics in its own registry.</summary>
-    public BridgeMetrics(BridgeCounters counters, ConferenceManager conferences)
+    public BridgeMetrics(BridgeCounters counters, ConferenceManager conferences, RelayManager relays)
     {
         _counters = counters;
         _conferences = conferences;
+        _relays = relays;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _conferenceCount = factory.CreateGauge("bridge_conferences", "Conferences on this bridge.");
@@ -44,6 +53,16 @@ public sealed class BridgeMetrics
             (factory.CreateCounter("bridge_dtls_failures_total", "Endpoints whose DTLS handshake failed."), c => c.DtlsFailures),
             (factory.CreateCounter("bridge_consent_expirations_total", "Endpoints expired because ICE consent checks stopped."), c => c.ConsentExpirations),
             (factory.CreateCounter("bridge_srtp_auth_failures_total", "SRTP/SRTCP packets failing authentication."), c => c.Dropped(DropReason.SrtpAuthFailed)),
+        ];
+        _relayLinks = factory.CreateGauge("bridge_relay_links", "Relay links, by state.", "state");
+        _relayRtt = factory.CreateGauge("bridge_relay_rtt_seconds", "Smoothed round-trip time of each relay link.", "link", "peer");
+        _relayDropped = factory.CreateCounter("bridge_relay_dropped_packets_total", "Relay datagrams dropped, by reason.", "reason");
+        _relayTotals =
+        [
+            (factory.CreateCounter("bridge_relay_packets_received_total", "Authenticated relay datagrams received."), l => l.Counters.PacketsIn),
+            (factory.CreateCounter("bridge_relay_received_bytes_total", "Bytes of authenticated relay datagrams received."), l => l.Counters.BytesIn),
+            (factory.CreateCounter("bridge_relay_packets_sent_total", "Relay datagrams sent."), l => l.Counters.PacketsOut),
+            (factory.CreateCounter("bridge_relay_sent_bytes_total", "Bytes of relay datagrams sent."), l => l.Counters.BytesOut),
         ];
         Registry.AddBeforeCollectCallback(Update);
     }
@@ -73,5 +92,27 @@ public sealed class BridgeMetrics
         }
         _endpointCount.WithLabels("sender").Set(senders);
         _endpointCount.WithLabels("receiver").Set(receivers);
+        UpdateRelays();
+    }
+
+    // Totals over the current links; a counter never goes back when a link is removed.
+    private void UpdateRelays()
+    {
+        var links = _relays.Links;
+        foreach (var (counter, read) in _relayTotals)
+        {
+            counter.IncTo(links.Sum(read));
+        }
+        foreach (var reason in _relayReasons)
+        {
+            _relayDropped.WithLabels(reason.ToString().ToLowerInvariant()).IncTo(links.Sum(l => l.Counters.Dropped(reason)));
+        }
+        var down = links.Count(l => l.Health.State == RelayLinkState.Down);
+        _relayLinks.WithLabels("up").Set(links.Length - down);
+        _relayLinks.WithLabels("down").Set(down);
+        foreach (var link in links)
+        {
+            _relayRtt.WithLabels(link.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), link.PeerId).Set(link.Health.SmoothedRtt.TotalSeconds);
+        }
     }
 }

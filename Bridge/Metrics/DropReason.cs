@@ -33,4 +33,10 @@ public enum DropReason
     UnknownSsrc,
     /// <summary>Datagram larger than the bridge forwards.</summary>
     Oversized,
+    /// <summary>Relay datagram from an address no relay link is configured for.</summary>
+    RelayUnknownLink,
+    /// <summary>Relay datagram the link refused (bad tag, replay, hop limit, malformed); the link's own counters say why.</summary>
+    RelayRejected,
+    /// <summary>Relay media that would loop: from a link that is not our parent, or for a source this bridge does not expect from it.</summary>
+    RelayLoop,
 }

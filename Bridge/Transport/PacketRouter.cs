@@ -17,6 +17,7 @@ namespace Bridge.Transport;
 /// <code>
 ///   first byte   0..3   STUN   -> ICE-lite: verify, answer, bind address
 ///               20..63  DTLS   -> endpoint's DTLS session (off the packet path)
+///              80..95   relay  -> RelayRouter (AEAD per link; media only from the parent link)
 ///             128..191  RTP/RTCP -> SRTP unprotect -> Forwarder / RtcpHandler
 ///   anything else, or non-STUN from an unbound address: dropped and counted
 /// </code>
@@ -30,14 +31,16 @@ public sealed class PacketRouter
     private readonly MediaSocket _socket;
     private readonly Forwarder _forwarder;
     private readonly RtcpHandler _rtcp;
+    private readonly Relay.RelayRouter _relay;
     private readonly BridgeCounters _counters;
     private readonly TimeProvider _time;
     private readonly bool _loopbackOnly;
     private readonly byte[] _stunBuffer = GC.AllocateArray<byte>(StunWriter.MaxMessageLength, pinned: true);
 
     /// <summary>Creates the router.</summary>
-    public PacketRouter(ConferenceManager conferences, MediaSocket socket, Forwarder forwarder, RtcpHandler rtcp, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options)
+    public PacketRouter(ConferenceManager conferences, MediaSocket socket, Forwarder forwarder, RtcpHandler rtcp, Relay.RelayRouter relay, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options)
     {
+        _relay = relay;
         ArgumentNullException.ThrowIfNull(options);
         _conferences = conferences;
         _socket = socket;
@@ -64,6 +67,12 @@ public sealed class PacketRouter
         if (first <= 3)
         {
             HandleStun(datagram, from);
+            return;
+        }
+
+        if (first is >= 80 and <= 95)
+        {
+            _relay.OnDatagram(datagram, from);
             return;
         }
 

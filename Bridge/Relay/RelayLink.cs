@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Net;
+using BridgeRelay.Link;
+using Bridge.Transport;
+
+namespace Bridge.Relay;
+
+/// <summary>
+/// One end of a bridge-to-bridge relay link: the peer's address, the link cipher, liveness, counters
+/// and, for a child peer, what it subscribed to per conference. Protecting takes a per-link lock
+/// (the receive loop sends media, the relay monitor sends keepalives and subscriptions); the cipher's
+/// receive side is used by the receive loop only.
+/// </summary>
+public sealed class RelayLink : IDisposable
+{
+    private readonly RelayCipher _cipher;
+    private readonly MediaSocket _socket;
+    private readonly Lock _sendGate = new();
+    private readonly byte[] _sendBuffer = GC.AllocateArray<byte>(2048, pinned: true);
+    private readonly ConcurrentDictionary<uint, uint[]> _wantedByPeer = new();
+    private volatile RelayPeerRole _peerRole;
+
+    /// <summary>Creates a link; the key is the 32-byte secret the control plane gave both ends.</summary>
+    public RelayLink(uint id, string localId, string peerId, IPEndPoint peer, ReadOnlySpan<byte> key, RelayPeerRole peerRole, MediaSocket socket, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        Id = id;
+        LocalId = localId;
+        PeerId = peerId;
+        PeerEndPoint = peer;
+        PeerAddress = peer.Serialize();
+        _peerRole = peerRole;
+        _socket = socket;
+        _cipher = new RelayCipher(key, localId, peerId);
+        Health = new RelayLinkHealth(time);
+    }
+
+    /// <summary>Link id, the same number at both ends.</summary>
+    public uint Id { get; }
+
+    /// <summary>This bridge's id as the peer knows it (part of the key derivation).</summary>
+    public string LocalId { get; }
+
+    /// <summary>The peer bridge's id.</summary>
+    public string PeerId { get; }
+
+    /// <summary>The peer's media address.</summary>
+    public IPEndPoint PeerEndPoint { get; }
+
+    /// <summary>The peer's media address as the receive loop sees it.</summary>
+    public SocketAddress PeerAddress { get; }
+
+    /// <summary>What the peer is to this bridge; changed through the control API when the tree is re-planned.</summary>
+    public RelayPeerRole PeerRole
+    {
+        get => _peerRole;
+        set => _peerRole = value;
+    }
+
+    /// <summary>Keepalives, RTT and up/down state.</summary>
+    public RelayLinkHealth Health { get; }
+
+    /// <summary>Packets, bytes and drops of this link.</summary>
+    public RelayLinkCounters Counters { get; } = new();
+
+    /// <summary>Media packets sent on this link (RTP and RTCP, retransmissions included).</summary>
+    public long MediaPacketsOut;
+
+    /// <summary>Conferences the child peer subscribed to.</summary>
+    public ICollection<uint> SubscribedConferences => _wantedByPeer.Keys;
+
+    /// <summary>True when the child peer wants this source of this conference (no allocation).</summary>
+    public bool Wants(uint conferenceId, uint sourceId) =>
+        _peerRole == RelayPeerRole.Child && _wantedByPeer.TryGetValue(conferenceId, out var wanted) && Array.IndexOf(wanted, sourceId) >= 0;
+
+    /// <summary>Replaces the child's wanted set for a conference (Subscribe messages are idempotent).</summary>
+    public void SetWanted(uint conferenceId, uint[] sources) => _wantedByPeer[conferenceId] = sources;
+
+    /// <summary>Forgets a conference's subscription.</summary>
+    public void ForgetConference(uint conferenceId) => _wantedByPeer.TryRemove(conferenceId, out _);
+
+    /// <summary>Authenticates and decrypts one datagram of this link in place (receive loop only).</summary>
+    public RelayUnprotectResult Unprotect(Span<byte> datagram, out RelayHeader header, out int payloadOffset, out int payloadLength) =>
+        _cipher.Unprotect(datagram, out header, out payloadOffset, out payloadLength);
+
+    /// <summary>Protects and sends one relay datagram; false when it did not fit.</summary>
+    public bool Send(RelayKind kind, byte hopCount, byte flags, uint conferenceId, uint sourceId, ReadOnlySpan<byte> payload)
+    {
+        lock (_sendGate)
+        {
+            if (!_cipher.TryProtect(kind, hopCount, flags, Id, conferenceId, sourceId, payload, _sendBuffer, out var written))
+            {
+                return false;
+            }
+            _socket.Send(_sendBuffer.AsSpan(0, written), PeerAddress);
+            Counters.PacketsOut++;
+            Counters.BytesOut += written;
+            if (kind != RelayKind.Control)
+            {
+                MediaPacketsOut++;
+            }
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _cipher.Dispose();
+}

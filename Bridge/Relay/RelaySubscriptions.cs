@@ -1,0 +1,146 @@
+using Bridge.Conferences;
+using Bridge.Hosting;
+using Bridge.Sdp;
+using BridgeRelay.Link;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Relay;
+
+/// <summary>
+/// What flows over relay links: a parent announces the sources it has per conference; a child
+/// subscribes to the ones some receiver below it wants (its own receivers' slots, or its children's
+/// subscriptions), so wants propagate up the tree. Called by the relay monitor periodically and by
+/// the receive loop right after an announcement or subscription changed something.
+/// </summary>
+public sealed class RelaySubscriptions
+{
+    private readonly ConferenceManager _conferences;
+    private readonly RelayManager _relays;
+    private readonly BridgeOptions _options;
+    private readonly Lock _gate = new();
+    private readonly byte[] _buffer = new byte[RelayControl.MaxMessageLength];
+
+    /// <summary>Creates the service.</summary>
+    public RelaySubscriptions(ConferenceManager conferences, RelayManager relays, IOptions<BridgeOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _conferences = conferences;
+        _relays = relays;
+        _options = options.Value;
+    }
+
+    /// <summary>Sends every parent link a subscription for every local conference.</summary>
+    public void SubscribeAll()
+    {
+        foreach (var link in _relays.Links)
+        {
+            if (link.PeerRole == RelayPeerRole.Parent)
+            {
+                foreach (var conference in _conferences.Conferences)
+                {
+                    Subscribe(link, conference);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends every child link the sources of every conference it subscribed to.</summary>
+    public void AnnounceAll()
+    {
+        foreach (var link in _relays.Links)
+        {
+            if (link.PeerRole == RelayPeerRole.Child)
+            {
+                foreach (var relayId in link.SubscribedConferences)
+                {
+                    if (_conferences.FindByRelayId(relayId) is { } conference)
+                    {
+                        Announce(link, conference);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Tells the parent which of its sources this bridge wants for a conference.</summary>
+    public void Subscribe(RelayLink parent, Conference conference)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        ArgumentNullException.ThrowIfNull(conference);
+        var wanted = new List<uint>();
+        foreach (var source in conference.RelayedSources)
+        {
+            if (source.Upstream == parent && IsWantedHere(conference, source))
+            {
+                wanted.Add(source.Ssrc);
+            }
+        }
+        lock (_gate)
+        {
+            var length = RelayControl.WriteSubscribe(_buffer, [.. wanted]);
+            if (length > 0)
+            {
+                parent.Send(RelayKind.Control, 0, 0, conference.RelayId, 0, _buffer.AsSpan(0, length));
+            }
+        }
+    }
+
+    /// <summary>Tells a child which sources this bridge has for a conference, with their ranks.</summary>
+    public void Announce(RelayLink child, Conference conference)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        ArgumentNullException.ThrowIfNull(conference);
+        var entries = new List<RelaySourceEntry>();
+        foreach (var endpoint in conference.Endpoints)
+        {
+            foreach (var source in endpoint.Sources)
+            {
+                entries.Add(Entry(source));
+            }
+        }
+        foreach (var source in conference.RelayedSources)
+        {
+            if (source.Upstream != child)
+            {
+                entries.Add(Entry(source));
+            }
+        }
+        lock (_gate)
+        {
+            var length = RelayControl.WriteSourceAnnounce(_buffer, [.. entries]);
+            if (length > 0)
+            {
+                child.Send(RelayKind.Control, 0, 0, conference.RelayId, 0, _buffer.AsSpan(0, length));
+            }
+        }
+    }
+
+    /// <summary>Applies a parent's announcement; true when the set of relayed sources changed.</summary>
+    public bool ApplyAnnouncement(RelayLink parent, Conference conference, IReadOnlyList<RelayedSourceInfo> announced)
+    {
+        ArgumentNullException.ThrowIfNull(conference);
+        return conference.SyncRelayedSources(parent, announced, info => new MediaSource(
+            conference, parent, info.Kind, info.Ssrc, info.PayloadType, info.ClockRate, info.Rank,
+            info.Kind == MediaKind.Video ? _options.VideoPacketCacheSize : _options.AudioPacketCacheSize));
+    }
+
+    // Wanted here: a local receiver has a slot for it, or a child link below subscribed to it.
+    private bool IsWantedHere(Conference conference, MediaSource source)
+    {
+        if (conference.HasLocalReceiverFor(source.Kind, source.SlotIndex))
+        {
+            return true;
+        }
+        foreach (var link in _relays.Links)
+        {
+            if (link.Wants(conference.RelayId, source.Ssrc))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RelaySourceEntry Entry(MediaSource source) =>
+        new(source.Ssrc, source.Kind == MediaKind.Audio ? (byte)0 : (byte)1, (byte)Math.Min(source.SlotIndex, 255), (byte)source.PayloadType, (uint)source.ClockRate);
+}
