@@ -45,7 +45,7 @@ public sealed record RelayInfo(
             Volatile.Read(ref c.BytesIn),
             Volatile.Read(ref c.BytesOut),
             Volatile.Read(ref link.MediaPacketsOut),
-            Enum.GetValues<RelayDropReason>().ToDictionary(r => r.ToString().ToLowerInvariant(), c.Dropped));
+            Enum.GetValues<RelayDropReason>().ToDictionary(r => r.ToString().ToLowerInvariant(), c.DroppedBy));
     }
 }
 

@@ -110,7 +110,7 @@ public sealed class Forwarder
             return;
         }
         var now = _time.GetTimestamp();
-        Span<ushort> missing = stackalloc ushort[Math.Min(slotSequences.Length, RelayControl.MaxNackSequences)];
+        Span<ushort> missing = stackalloc ushort[Math.Min(slotSequences.Length, RelayControl.MaxEntries)];
         var missed = 0;
         foreach (var slotSequence in slotSequences)
         {
@@ -143,7 +143,7 @@ public sealed class Forwarder
     {
         ArgumentNullException.ThrowIfNull(child);
         ArgumentNullException.ThrowIfNull(source);
-        Span<ushort> missing = stackalloc ushort[Math.Min(sequences.Length, RelayControl.MaxNackSequences)];
+        Span<ushort> missing = stackalloc ushort[Math.Min(sequences.Length, RelayControl.MaxEntries)];
         var missed = 0;
         foreach (var sequence in sequences)
         {

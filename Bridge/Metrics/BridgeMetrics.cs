@@ -105,7 +105,7 @@ public sealed class BridgeMetrics
         }
         foreach (var reason in _relayReasons)
         {
-            _relayDropped.WithLabels(reason.ToString().ToLowerInvariant()).IncTo(links.Sum(l => l.Counters.Dropped(reason)));
+            _relayDropped.WithLabels(reason.ToString().ToLowerInvariant()).IncTo(links.Sum(l => l.Counters.DroppedBy(reason)));
         }
         var down = links.Count(l => l.Health.State == RelayLinkState.Down);
         _relayLinks.WithLabels("up").Set(links.Length - down);

@@ -21,7 +21,7 @@ public sealed class RelayLink : IDisposable
     private volatile RelayPeerRole _peerRole;
 
     /// <summary>Creates a link; the key is the 32-byte secret the control plane gave both ends.</summary>
-    public RelayLink(uint id, string localId, string peerId, IPEndPoint peer, ReadOnlySpan<byte> key, RelayPeerRole peerRole, MediaSocket socket, TimeProvider time)
+    public RelayLink(uint id, string localId, string peerId, IPEndPoint peer, ReadOnlySpan<byte> key, RelayPeerRole peerRole, MediaSocket socket, TimeProvider time, TimeSpan downAfter)
     {
         ArgumentNullException.ThrowIfNull(peer);
         Id = id;
@@ -31,8 +31,8 @@ public sealed class RelayLink : IDisposable
         PeerAddress = peer.Serialize();
         _peerRole = peerRole;
         _socket = socket;
-        _cipher = new RelayCipher(key, localId, peerId);
-        Health = new RelayLinkHealth(time);
+        _cipher = new RelayCipher(key, id, localId, peerId);
+        Health = new RelayLinkHealth(time, downAfter: downAfter);
     }
 
     /// <summary>Link id, the same number at both ends.</summary>
@@ -88,7 +88,7 @@ public sealed class RelayLink : IDisposable
     {
         lock (_sendGate)
         {
-            if (!_cipher.TryProtect(kind, hopCount, flags, Id, conferenceId, sourceId, payload, _sendBuffer, out var written))
+            if (!_cipher.TryProtect(kind, hopCount, Id, conferenceId, sourceId, payload, _sendBuffer, out var written, flags))
             {
                 return false;
             }

@@ -22,6 +22,7 @@ public sealed class RelayManager : IDisposable
     private readonly ConferenceManager _conferences;
     private readonly TimeProvider _time;
     private readonly ILogger<RelayManager> _logger;
+    private readonly TimeSpan _downAfter;
     private volatile RelayLink[] _links = [];
 
     /// <summary>Creates the manager.</summary>
@@ -29,6 +30,7 @@ public sealed class RelayManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         BridgeId = options.Value.BridgeId;
+        _downAfter = TimeSpan.FromSeconds(options.Value.RelayDownAfterSeconds);
         _socket = socket;
         _conferences = conferences;
         _time = time;
@@ -59,7 +61,7 @@ public sealed class RelayManager : IDisposable
                 error = $"relay link {id} already exists";
                 return false;
             }
-            var created = new RelayLink(id, BridgeId, peerId, peer, key, role, _socket, _time);
+            var created = new RelayLink(id, BridgeId, peerId, peer, key, role, _socket, _time, _downAfter);
             if (!_byAddress.TryAdd(created.PeerAddress, created))
             {
                 created.Dispose();

@@ -83,7 +83,7 @@ public sealed class RelayRouter
 
     private void HandleControl(RelayLink link, RelayHeader header, ReadOnlySpan<byte> payload)
     {
-        if (!RelayControl.TryGetType(payload, out var type))
+        if (!RelayControl.TryReadType(payload, out var type))
         {
             link.Counters.Drop(RelayDropReason.Malformed);
             return;
@@ -96,7 +96,7 @@ public sealed class RelayRouter
                 link.Send(RelayKind.Control, 0, 0, 0, 0, _reply.AsSpan(0, written));
                 break;
             case RelayControlType.KeepaliveAck when RelayControl.TryReadKeepaliveAck(payload, out var echoed):
-                link.Health.OnKeepaliveAck(echoed, _time.GetTimestamp());
+                link.Health.OnKeepaliveAck((long)echoed, _time.GetTimestamp());
                 break;
             case RelayControlType.Subscribe when link.PeerRole == RelayPeerRole.Child && conference is not null && RelayControl.TryReadSubscribe(payload, out var subscribe):
                 var wanted = new uint[subscribe.Count];
@@ -124,7 +124,7 @@ public sealed class RelayRouter
                 for (var i = 0; i < announce.Count; i++)
                 {
                     var entry = announce.Get(i);
-                    announced.Add(new RelayedSourceInfo(entry.SourceId, entry.Kind == 0 ? MediaKind.Audio : MediaKind.Video, entry.Rank, entry.PayloadType, (int)entry.ClockRate));
+                    announced.Add(new RelayedSourceInfo(entry.SourceId, entry.Kind == RelaySourceKind.Audio ? MediaKind.Audio : MediaKind.Video, entry.Rank, entry.PayloadType, (int)entry.ClockRate));
                 }
                 if (_subscriptions.ApplyAnnouncement(link, conference, announced))
                 {

@@ -18,7 +18,7 @@ public sealed class RelaySubscriptions
     private readonly RelayManager _relays;
     private readonly BridgeOptions _options;
     private readonly Lock _gate = new();
-    private readonly byte[] _buffer = new byte[RelayControl.MaxMessageLength];
+    private readonly byte[] _buffer = new byte[4096];
 
     /// <summary>Creates the service.</summary>
     public RelaySubscriptions(ConferenceManager conferences, RelayManager relays, IOptions<BridgeOptions> options)
@@ -142,5 +142,5 @@ public sealed class RelaySubscriptions
     }
 
     private static RelaySourceEntry Entry(MediaSource source) =>
-        new(source.Ssrc, source.Kind == MediaKind.Audio ? (byte)0 : (byte)1, (byte)Math.Min(source.SlotIndex, 255), (byte)source.PayloadType, (uint)source.ClockRate);
+        new(source.Ssrc, source.Kind == MediaKind.Audio ? RelaySourceKind.Audio : RelaySourceKind.Video, (byte)Math.Min(source.SlotIndex, 255), (byte)source.PayloadType, (uint)source.ClockRate);
 }

@@ -68,7 +68,7 @@ public sealed class RelayCipher : IDisposable
     /// The payload may sit exactly at destination[24..] (in place) or anywhere not overlapping destination.
     /// False, with nothing consumed, when destination is shorter than payload + <see cref="Overhead"/>.
     /// </summary>
-    public bool TryProtect(RelayKind kind, byte hopCount, uint linkId, uint conferenceId, uint sourceId, ReadOnlySpan<byte> payload, Span<byte> destination, out int written)
+    public bool TryProtect(RelayKind kind, byte hopCount, uint linkId, uint conferenceId, uint sourceId, ReadOnlySpan<byte> payload, Span<byte> destination, out int written, byte flags = 0)
     {
         if (linkId != LinkId)
         {
@@ -84,7 +84,7 @@ public sealed class RelayCipher : IDisposable
 
         ulong sequence = ++_sendSequence;
         Span<byte> datagram = destination[..length];
-        new RelayHeader(kind, hopCount, linkId, sequence, conferenceId, sourceId).Write(datagram);
+        new RelayHeader(kind, hopCount, linkId, sequence, conferenceId, sourceId, flags).Write(datagram);
         Span<byte> nonce = stackalloc byte[NonceLength];
         WriteNonce(nonce, _sendSalt, sequence);
         _send.Encrypt(nonce, payload, datagram[RelayHeader.Length..^TagLength], datagram[^TagLength..], datagram[..RelayHeader.Length]);
