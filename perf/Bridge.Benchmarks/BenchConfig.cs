@@ -3,6 +3,7 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Bridge.Benchmarks;
@@ -26,6 +27,8 @@ public sealed class BenchConfig : ManualConfig
         AddExporter(MarkdownExporter.GitHub);
         AddExporter(JsonExporter.Full);
         WithOptions(ConfigOptions.DisableLogFile);
+        // Room for "AesCm128HmacSha1Tag80" untruncated in the tables.
+        WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(30));
         // DefaultConfig's columns, loggers and validators (the job and exporters above are ours).
         AddColumnProvider(DefaultConfig.Instance.GetColumnProviders().ToArray());
         AddLogger(DefaultConfig.Instance.GetLoggers().ToArray());

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using Bridge.Conferences;
 using Bridge.Forwarding;
@@ -30,6 +31,7 @@ public class ForwardBenchmarks
     private const byte VideoPayloadType = 96; // VP8 in SimulatedPeer.CreateOffer
 
     private readonly byte[] _packet = new byte[SrtpProtectBenchmarks.PacketLength];
+    private readonly List<Socket> _sinks = [];
     private WebApplication? _app;
     private SimulatedPeer? _publisherPeer;
     private Forwarder? _forwarder;
@@ -41,6 +43,14 @@ public class ForwardBenchmarks
     [Params(SrtpProfile.AesCm128HmacSha1Tag80, SrtpProfile.AeadAes128Gcm)]
     public SrtpProfile Profile { get; set; }
 
+    /// <summary>
+    /// What listens on the receivers' ports during the run. Closed: nothing, so every packet also costs the
+    /// kernel an ICMP port-unreachable (loopback does not rate-limit them). Sink: a socket nobody reads,
+    /// which drops once its buffer is full, closer to a remote receiver whose work is on another machine.
+    /// </summary>
+    [Params(ReceiverPorts.Closed, ReceiverPorts.Sink)]
+    public ReceiverPorts Ports { get; set; }
+
     /// <summary>Starts a bridge, connects 1 publisher and 100 receivers, then closes the receivers' sockets.</summary>
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -50,6 +60,10 @@ public class ForwardBenchmarks
     public void Cleanup()
     {
         _publisherPeer?.Dispose();
+        foreach (var sink in _sinks)
+        {
+            sink.Dispose();
+        }
         if (_app is not null)
         {
             _app.StopAsync().GetAwaiter().GetResult();
@@ -101,7 +115,15 @@ public class ForwardBenchmarks
         // Their decrypt threads would compete for the 2 cores; sends to a closed loopback port do not error for unconnected UDP.
         foreach (var peer in receivers)
         {
+            var port = peer.LocalEndPoint;
             peer.Dispose();
+            if (Ports == ReceiverPorts.Sink)
+            {
+                // UDP has no TIME_WAIT: the port is free again at once.
+                var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                _sinks.Add(sink);
+                sink.Bind(port);
+            }
         }
 
         _forwarder = _app.Services.GetRequiredService<Forwarder>();
