@@ -59,6 +59,9 @@ public sealed class MediaSource
     /// <summary>Recent packets of this source, to answer NACKs.</summary>
     public PacketCache Cache { get; }
 
+    /// <summary>Receivers waiting for packets asked for one hop up (relayed sources only).</summary>
+    public PendingNacks PendingNacks { get; } = new();
+
     /// <summary>Receive slot index this source is shown in (its rank among the conference's sources of its kind).</summary>
     public volatile int SlotIndex;
 

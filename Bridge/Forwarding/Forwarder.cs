@@ -26,6 +26,7 @@ public sealed class Forwarder
     private readonly byte[] _send = GC.AllocateArray<byte>(PacketCache.MaxPacketLength + SrtpProfiles.MaxOverhead + 64, pinned: true);
     private readonly byte[] _control = GC.AllocateArray<byte>(1024, pinned: true);
     private readonly RelayManager _relays;
+    private readonly NackWaiter[] _waiters = new NackWaiter[PendingNacks.Capacity];
 
     /// <summary>Creates the forwarder.</summary>
     public Forwarder(MediaSocket socket, RelayManager relays, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options)
@@ -74,6 +75,14 @@ public sealed class Forwarder
         if (retransmission)
         {
             source.Cache.Store(packet, rtp.SequenceNumber);
+            var waiters = _waiters.AsSpan(0, source.PendingNacks.Take(rtp.SequenceNumber, _waiters));
+            var now = _time.GetTimestamp();
+            foreach (var waiter in waiters)
+            {
+                _counters.Retransmissions++;
+                SendToSlot(waiter.Receiver, waiter.Slot, source, packet, rtp.SequenceNumber, rtp.Timestamp, now);
+            }
+            waiters.Clear();
             RelayDown(source, RelayKind.Rtp, packet, hopCount, RelayFlags.Retransmission);
             return;
         }
@@ -126,9 +135,10 @@ public sealed class Forwarder
             else
             {
                 _counters.RetransmissionMisses++;
-                if (missed < missing.Length)
+                if (missed < missing.Length && source.Upstream is not null)
                 {
                     missing[missed++] = sequence;
+                    source.PendingNacks.Add(receiver, slot, sequence);
                 }
             }
         }
@@ -149,12 +159,12 @@ public sealed class Forwarder
         {
             if (source.Cache.TryGet(sequence, out var cached))
             {
-                _counters.Retransmissions++;
+                _counters.RelayRetransmissions++;
                 child.Send(RelayKind.Rtp, 1, RelayFlags.Retransmission, source.Conference.RelayId, source.Ssrc, cached);
             }
             else if (missed < missing.Length)
             {
-                _counters.RetransmissionMisses++;
+                _counters.RelayNacksPassedUp++;
                 missing[missed++] = sequence;
             }
         }

@@ -26,6 +26,10 @@ public sealed class BridgeCounters
     public long Retransmissions;
     /// <summary>NACKed packets no longer in the cache.</summary>
     public long RetransmissionMisses;
+    /// <summary>Packets resent from this bridge's cache to a child relay link that NACKed them.</summary>
+    public long RelayRetransmissions;
+    /// <summary>Packets a child link NACKed that this bridge's cache lacked, asked for one hop further up.</summary>
+    public long RelayNacksPassedUp;
     /// <summary>Keyframe requests received from receivers.</summary>
     public long KeyframeRequestsIn;
     /// <summary>Keyframe requests sent to publishers after merging.</summary>

@@ -46,6 +46,8 @@ public sealed class BridgeMetrics
             (factory.CreateCounter("bridge_rtp_forwarded_total", "RTP packets forwarded, one per receiver copy."), c => c.RtpForwarded),
             (factory.CreateCounter("bridge_retransmissions_total", "Packets resent from the cache in answer to NACKs."), c => c.Retransmissions),
             (factory.CreateCounter("bridge_retransmission_misses_total", "NACKed packets no longer cached."), c => c.RetransmissionMisses),
+            (factory.CreateCounter("bridge_relay_retransmissions_total", "Packets resent from this bridge's cache to a child relay link."), c => c.RelayRetransmissions),
+            (factory.CreateCounter("bridge_relay_nacks_passed_up_total", "Packets a child link NACKed that were asked for one hop further up."), c => c.RelayNacksPassedUp),
             (factory.CreateCounter("bridge_keyframe_requests_received_total", "PLI/FIR received from receivers."), c => c.KeyframeRequestsIn),
             (factory.CreateCounter("bridge_keyframe_requests_sent_total", "PLI sent to publishers after merging."), c => c.KeyframeRequestsOut),
             (factory.CreateCounter("bridge_send_errors_total", "Datagrams the kernel refused to send."), c => c.SendErrors),

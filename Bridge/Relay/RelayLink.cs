@@ -83,11 +83,18 @@ public sealed class RelayLink : IDisposable
     public RelayUnprotectResult Unprotect(Span<byte> datagram, out RelayHeader header, out int payloadOffset, out int payloadLength) =>
         _cipher.Unprotect(datagram, out header, out payloadOffset, out payloadLength);
 
+    /// <summary>Test-only loss: when set and it returns true, an outgoing media datagram is silently not sent.</summary>
+    internal Func<bool>? LossHook { get; set; }
+
     /// <summary>Protects and sends one relay datagram; false when it did not fit.</summary>
     public bool Send(RelayKind kind, byte hopCount, byte flags, uint conferenceId, uint sourceId, ReadOnlySpan<byte> payload)
     {
         lock (_sendGate)
         {
+            if (kind == RelayKind.Rtp && LossHook is { } lose && lose())
+            {
+                return true;
+            }
             if (!_cipher.TryProtect(kind, hopCount, Id, conferenceId, sourceId, payload, _sendBuffer, out var written, flags))
             {
                 return false;
