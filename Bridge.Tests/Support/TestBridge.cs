@@ -32,6 +32,9 @@ public sealed class TestBridge : IAsyncDisposable
     /// <summary>The media socket's address.</summary>
     public IPEndPoint MediaEndPoint => _app.Services.GetRequiredService<Transport.MediaSocket>().LocalEndPoint;
 
+    /// <summary>The bridge's services (relay links, conferences) for white-box checks.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The bridge's packet counters.</summary>
     public BridgeCounters Counters => _app.Services.GetRequiredService<BridgeCounters>();
 
