@@ -60,6 +60,9 @@ public sealed class RelayTree
     /// <summary>Breadth-first order as a list, for the planner's first-free and last-leaf lookups.</summary>
     internal IReadOnlyList<string> BreadthFirst => _breadthFirst;
 
+    /// <summary>The children without the interface wrapper, for the planner's copy.</summary>
+    internal ImmutableArray<string> ChildArray(string bridge) => _nodes[bridge].Children;
+
     /// <summary>True when the bridge is part of this plan.</summary>
     public bool Contains(string bridge) => _nodes.ContainsKey(bridge);
 

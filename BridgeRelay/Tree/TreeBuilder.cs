@@ -35,7 +35,7 @@ internal sealed class TreeBuilder
         var builder = new TreeBuilder([.. tree.Cores], tree.FanOut, tree.Bridges.Count);
         foreach (string bridge in tree.BreadthFirst)
         {
-            builder._children.Add(bridge, [.. tree.ChildrenOf(bridge)]);
+            builder._children.Add(bridge, [.. tree.ChildArray(bridge)]);
             builder._parent.Add(bridge, tree.ParentOf(bridge));
         }
 
