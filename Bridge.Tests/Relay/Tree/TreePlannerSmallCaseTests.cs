@@ -130,6 +130,17 @@ public class TreePlannerSmallCaseTests
     }
 
     [Fact]
+    public void Diff_lists_parent_changes_departures_and_arrivals()
+    {
+        RelayTree before = TreePlanner.Plan(["x"], ["b1", "b2", "b3"], 2); // x:{b1,b2} b1:{b3}
+        RelayTree after = TreePlanner.Plan(["x"], ["b3", "b2", "b4"], 2);  // x:{b3,b2} b3:{b4}
+        Assert.Empty(TreePlanner.Diff(before, before));
+        Assert.Equal(
+            [new("b1", "x", null), new("b3", "b1", "x"), new("b4", null, "b3")],
+            TreePlanner.Diff(before, after));
+    }
+
+    [Fact]
     public void Minimal_depth_counts_whole_levels()
     {
         Assert.Equal(0, RelayTree.MinimalDepth(1, 0, 8));
