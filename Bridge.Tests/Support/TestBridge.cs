@@ -78,11 +78,11 @@ public sealed class TestBridge : IAsyncDisposable
     }
 
     /// <summary>Creates an endpoint for a simulated peer, negotiates and connects it.</summary>
-    public async Task<(SimulatedPeer Peer, AnswerResponse Answer)> ConnectPeerAsync(string conference, string id, bool publish, SimulatedPeer? peer = null)
+    public async Task<(SimulatedPeer Peer, AnswerResponse Answer)> ConnectPeerAsync(string conference, string id, bool publish, SimulatedPeer? peer = null, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222)
     {
         peer ??= new SimulatedPeer();
         var info = await CreateEndpointAsync(conference, id, publish ? "sender" : "receiver");
-        var answer = await NegotiateAsync(conference, id, peer.CreateOffer(publish));
+        var answer = await NegotiateAsync(conference, id, peer.CreateOffer(publish, audioSsrc, videoSsrc));
         await peer.ConnectAsync(MediaEndPoint, info.IceUfrag, info.IcePwd, info.Fingerprint, TimeSpan.FromSeconds(10));
         return (peer, answer);
     }

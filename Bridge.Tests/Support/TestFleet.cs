@@ -17,10 +17,14 @@ public sealed class TestFleet : IAsyncDisposable
     public IReadOnlyDictionary<string, TestBridge> Bridges => _bridges;
 
     /// <summary>Starts bridges with these ids.</summary>
-    public static async Task<TestFleet> StartAsync(IEnumerable<string> ids)
+    public static async Task<TestFleet> StartAsync(IEnumerable<string> ids, Action<Bridge.Hosting.BridgeOptions>? configure = null)
     {
         var fleet = new TestFleet();
-        var started = await Task.WhenAll(ids.Select(async id => (id, bridge: await TestBridge.StartAsync(o => o.BridgeId = id))));
+        var started = await Task.WhenAll(ids.Select(async id => (id, bridge: await TestBridge.StartAsync(o =>
+        {
+            o.BridgeId = id;
+            configure?.Invoke(o);
+        }))));
         foreach (var (id, bridge) in started)
         {
             fleet._bridges[id] = bridge;
@@ -49,6 +53,34 @@ public sealed class TestFleet : IAsyncDisposable
         var atChild = await c.Http.PostAsJsonAsync("/relays", new CreateRelayRequest(id, parent, "127.0.0.1", p.MediaEndPoint.Port, key, "parent"));
         Assert.True(atChild.IsSuccessStatusCode, await atChild.Content.ReadAsStringAsync());
         _links[(parent, child)] = id;
+    }
+
+    /// <summary>Links every bridge of a planned tree to its parent.</summary>
+    public async Task LinkTreeAsync(BridgeRelay.Tree.RelayTree tree)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        foreach (var bridge in tree.Bridges)
+        {
+            if (tree.ParentOf(bridge) is { } parent)
+            {
+                await LinkAsync(parent, bridge);
+            }
+        }
+    }
+
+    /// <summary>Applies planner changes: removes old parent links (at the ends still running) and creates new ones.</summary>
+    public async Task ApplyAsync(IEnumerable<BridgeRelay.Tree.TreeChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var list = changes.ToList();
+        foreach (var change in list.Where(c => c.OldParent is not null))
+        {
+            await UnlinkAsync(change.OldParent!, change.Bridge);
+        }
+        foreach (var change in list.Where(c => c.NewParent is not null && _bridges.ContainsKey(c.Bridge)))
+        {
+            await LinkAsync(change.NewParent!, change.Bridge);
+        }
     }
 
     /// <summary>Removes the relay link between parent and child at whichever ends are still running.</summary>

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using Bridge.Api;
+using Bridge.Rtp;
+using Bridge.Tests.Support;
+using BridgeRelay.Tree;
+
+namespace Bridge.Tests.Relay;
+
+/// <summary>
+/// Real bridges in this process wired into a relay tree over loopback UDP: media from a publisher at
+/// the core reaches receivers two relay hops away; links carry only what someone below wants; loss on
+/// a link is repaired from the nearest cache; a dead middle bridge is routed around.
+/// </summary>
+public sealed class RelayFleetTests
+{
+    private const string Room = "room";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private sealed record Viewer(string Bridge, SimulatedPeer Peer, uint[] AudioSlots, uint VideoSlot);
+
+    [Fact]
+    public async Task Two_level_tree_delivers_every_packet_to_every_leaf_and_carries_only_wanted_sources()
+    {
+        var bridges = Enumerable.Range(1, 16).Select(i => $"b{i}").ToList();
+        var tree = TreePlanner.Plan(["core"], bridges, 8);
+        Assert.Equal(2, tree.MaxDepth);
+        await using var fleet = await TestFleet.StartAsync(["core", .. bridges]);
+        await fleet.CreateConferenceAsync(Room);
+        await fleet.LinkTreeAsync(tree);
+
+        var core = fleet.Bridges["core"];
+        var (first, _) = await core.ConnectPeerAsync(Room, "pub1", publish: true);
+        var (second, _) = await core.ConnectPeerAsync(Room, "pub2", publish: true, audioSsrc: 0x3333, videoSsrc: 0x4444);
+        using var _1 = first;
+        using var _2 = second;
+        var leaves = tree.Bridges.Where(b => b != "core" && tree.ChildrenOf(b).Count == 0).ToList();
+        Assert.Equal(15, leaves.Count);
+        var viewers = await ConnectViewersAsync(fleet, [.. leaves]);
+
+        // pub1 audio + video and pub2 audio fill the slots (3 audio + 1 video); pub2's video (rank 1) nobody wants.
+        ushort sequence = 0;
+        void Round()
+        {
+            sequence++;
+            first.SendRtp(0x1111, 111, sequence, sequence * 960u, new byte[60]);
+            first.SendRtp(0x2222, 96, sequence, sequence * 3000u, new byte[400]);
+            second.SendRtp(0x3333, 111, sequence, sequence * 960u, new byte[60]);
+            second.SendRtp(0x4444, 96, sequence, sequence * 3000u, new byte[400]);
+        }
+        await WarmUpAsync(viewers, Round, slotsPerViewer: 3);
+
+        var links = tree.Bridges.Where(b => tree.ParentOf(b) is not null).Select(b => fleet.Link(tree.ParentOf(b)!, tree.ParentOf(b)!, b)).ToList();
+        var linkBefore = links.Select(l => Volatile.Read(ref l.MediaPacketsOut)).ToList();
+        var received = viewers.Select(v => v.Peer.ReceivedRtp.Count).ToList();
+        const int Rounds = 50;
+        for (var i = 0; i < Rounds; i++)
+        {
+            Round();
+            await Task.Delay(4);
+        }
+        for (var v = 0; v < viewers.Count; v++)
+        {
+            var viewer = viewers[v];
+            var expected = received[v] + 3 * Rounds;
+            Assert.True(await SimulatedPeer.WaitUntilAsync(() => viewer.Peer.ReceivedRtp.Count >= expected, Wait),
+                $"viewer on {viewer.Bridge} received {viewer.Peer.ReceivedRtp.Count - received[v]} of {3 * Rounds}");
+        }
+        await Task.Delay(200);
+        for (var v = 0; v < viewers.Count; v++)
+        {
+            Assert.Equal(received[v] + 3 * Rounds, viewers[v].Peer.ReceivedRtp.Count);
+            Assert.Equal(0, viewers[v].Peer.DecryptFailures);
+        }
+        // Every link carried exactly the three wanted sources, never pub2's video.
+        for (var i = 0; i < links.Count; i++)
+        {
+            Assert.Equal(3 * Rounds, Volatile.Read(ref links[i].MediaPacketsOut) - linkBefore[i]);
+        }
+        Dispose(viewers);
+    }
+
+    [Fact]
+    public async Task Loss_on_a_link_is_repaired_from_the_nearest_cache()
+    {
+        await using var fleet = await TestFleet.StartAsync(["core", "mid", "leaf"], o => o.AudioPacketCacheSize = 512);
+        await fleet.CreateConferenceAsync(Room);
+        await fleet.LinkAsync("core", "mid");
+        await fleet.LinkAsync("mid", "leaf");
+        var (publisher, _) = await fleet.Bridges["core"].ConnectPeerAsync(Room, "pub", publish: true);
+        using var _p = publisher;
+        var viewers = await ConnectViewersAsync(fleet, ["leaf", "leaf"]);
+        ushort sequence = 0;
+        await WarmUpAsync(viewers, () => publisher.SendRtp(0x1111, 111, ++sequence, sequence * 960u, new byte[60]), slotsPerViewer: 1);
+
+        // 5% of the media on mid -> leaf is lost; the packets are still in mid's cache.
+        var random = new Random(5);
+        var lossy = fleet.Link("mid", "mid", "leaf");
+        lossy.LossHook = () => random.Next(100) < 5;
+        var start = (ushort)(sequence + 1);
+        const int Count = 400;
+        for (var i = 0; i < Count; i++)
+        {
+            publisher.SendRtp(0x1111, 111, ++sequence, sequence * 960u, new byte[60]);
+            await Task.Delay(1);
+        }
+        lossy.LossHook = null;
+
+        foreach (var viewer in viewers)
+        {
+            var missing = await RecoverAsync(viewer, start, Count);
+            Assert.True(missing == 0, $"{missing} audio packets unrecovered");
+        }
+        Assert.True(fleet.Bridges["mid"].Counters.RelayRetransmissions > 0, "mid answered no NACK");
+        Assert.Equal(0, fleet.Bridges["core"].Counters.RelayRetransmissions);
+        Assert.Equal(0, fleet.Bridges["mid"].Counters.RelayNacksPassedUp);
+        Dispose(viewers);
+    }
+
+    [Fact]
+    public async Task Killing_a_middle_bridge_reparents_its_children_and_media_returns_within_5_seconds()
+    {
+        var bridges = Enumerable.Range(1, 6).Select(i => $"b{i}").ToList();
+        var tree = TreePlanner.Plan(["core"], bridges, 2); // core -> b1, b2; b1 -> b3, b4; b2 -> b5, b6
+        await using var fleet = await TestFleet.StartAsync(["core", .. bridges], o => o.RelayDownAfterSeconds = 1);
+        await fleet.CreateConferenceAsync(Room);
+        await fleet.LinkTreeAsync(tree);
+        var (publisher, _) = await fleet.Bridges["core"].ConnectPeerAsync(Room, "pub", publish: true);
+        using var _p = publisher;
+        var viewers = await ConnectViewersAsync(fleet, ["b3", "b4", "b5", "b6", "b2"]);
+        using var sending = new CancellationTokenSource();
+        ushort sequence = 0;
+        await WarmUpAsync(viewers, () => publisher.SendRtp(0x1111, 111, ++sequence, sequence * 960u, new byte[60]), slotsPerViewer: 1);
+        var pump = Task.Run(async () =>
+        {
+            while (!sending.IsCancellationRequested)
+            {
+                publisher.SendRtp(0x1111, 111, ++sequence, sequence * 960u, new byte[60]);
+                await Task.Delay(20);
+            }
+        });
+
+        await fleet.KillAsync("b1");
+        var killedAt = DateTime.UtcNow;
+        // The control plane sees the link down, re-plans, and re-links the orphans.
+        var downLink = fleet.Link("core", "core", "b1");
+        Assert.True(await SimulatedPeer.WaitUntilAsync(() => downLink.Health.State == BridgeRelay.Link.RelayLinkState.Down, TimeSpan.FromSeconds(3)));
+        // ...as the control API and /metrics report it.
+        var coreApi = fleet.Bridges["core"].Http;
+        var reported = await coreApi.GetFromJsonAsync<List<RelayInfo>>("/relays");
+        Assert.Equal("down", reported!.Single(r => r.PeerId == "b1").State);
+        Assert.Equal("up", reported!.Single(r => r.PeerId == "b2").State);
+        Assert.Contains("bridge_relay_links{state=\"down\"} 1", await coreApi.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        var replanned = TreePlanner.Remove(tree, "b1", out var changes);
+        Assert.Equal(2, replanned.MaxDepth);
+        await fleet.ApplyAsync(changes);
+        var survivors = viewers.Where(v => v.Bridge != "b1").ToList();
+        var counts = survivors.Select(v => v.Peer.ReceivedRtp.Count).ToList();
+        for (var i = 0; i < survivors.Count; i++)
+        {
+            var viewer = survivors[i];
+            var before = counts[i];
+            Assert.True(await SimulatedPeer.WaitUntilAsync(() => viewer.Peer.ReceivedRtp.Count > before + 5, killedAt + TimeSpan.FromSeconds(5) - DateTime.UtcNow),
+                $"viewer on {viewer.Bridge} got no media within 5 s of the kill");
+        }
+        await sending.CancelAsync();
+        await pump;
+        Dispose(viewers);
+    }
+
+    private static async Task<List<Viewer>> ConnectViewersAsync(TestFleet fleet, string[] bridges)
+    {
+        var viewers = new List<Viewer>();
+        for (var i = 0; i < bridges.Length; i++)
+        {
+            var bridge = fleet.Bridges[bridges[i]];
+            var (peer, answer) = await bridge.ConnectPeerAsync(Room, $"view{i}", publish: false);
+            await bridge.WaitSecureAsync(Room, $"view{i}");
+            var audio = answer.Endpoint.Media.Where(m => m.Kind == "audio").Select(m => m.SlotSsrc!.Value).ToArray();
+            viewers.Add(new Viewer(bridges[i], peer, audio, answer.Endpoint.Media.First(m => m.Kind == "video").SlotSsrc!.Value));
+        }
+        return viewers;
+    }
+
+    // Sends rounds until every viewer receives on as many slots as expected: subscriptions have propagated.
+    private static async Task WarmUpAsync(List<Viewer> viewers, Action round, int slotsPerViewer)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!viewers.All(v => DistinctSsrcs(v.Peer.ReceivedRtp) >= slotsPerViewer))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"warm-up: {string.Join(", ", viewers.Select(v => $"{v.Bridge}:{DistinctSsrcs(v.Peer.ReceivedRtp)}"))}");
+            round();
+            await Task.Delay(20);
+        }
+        await Task.Delay(100);
+    }
+
+    private static int DistinctSsrcs(ConcurrentQueue<byte[]> packets) =>
+        packets.Select(p => RtpPacket.TryParse(p, out var rtp) ? rtp.Ssrc : 0).Distinct().Count();
+
+    // The receiver side of NACK: ask for the gaps until none is left or 5 s pass; returns what is still missing.
+    private static async Task<int> RecoverAsync(Viewer viewer, ushort start, int count)
+    {
+        var rtcp = new byte[1500];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var have = viewer.Peer.ReceivedRtp
+                .Select(p => RtpPacket.TryParse(p, out var rtp) && rtp.Ssrc == viewer.AudioSlots[0] ? rtp.SequenceNumber : (int?)null)
+                .Where(s => s is not null).Select(s => (ushort)s!.Value).ToHashSet();
+            var missing = Enumerable.Range(0, count).Select(i => (ushort)(start + i)).Where(s => !have.Contains(s)).ToArray();
+            if (missing.Length == 0 || DateTime.UtcNow > deadline)
+            {
+                return missing.Length;
+            }
+            var length = RtcpWriter.WriteNack(rtcp, 0x5EED, viewer.AudioSlots[0], missing.Take(200).ToArray());
+            viewer.Peer.SendRtcp(rtcp.AsSpan(0, length));
+            await Task.Delay(100);
+        }
+    }
+
+    private static void Dispose(IEnumerable<Viewer> viewers)
+    {
+        foreach (var viewer in viewers)
+        {
+            viewer.Peer.Dispose();
+        }
+    }
+}
