@@ -79,6 +79,14 @@ public static class RelayApi
             {
                 return Bad("peerId must be 1..64 characters");
             }
+            if (body.PeerId == relays.BridgeId)
+            {
+                return Bad($"peerId must differ from this bridge's id '{relays.BridgeId}'");
+            }
+            if (body.PeerId.Contains('>', StringComparison.Ordinal))
+            {
+                return Bad("peerId must not contain '>'");
+            }
             if (!IPAddress.TryParse(body.Host, out var host) || body.Port is <= 0 or > 65535)
             {
                 return Bad($"host must be an IP address and port 1..65535, got '{body.Host}':{body.Port}");
