@@ -61,6 +61,27 @@ public sealed class PublishWatchTests : IClassFixture<ChromiumFixture>
         Assert.Equal(0, bridge.Counters.Dropped(DropReason.SrtpAuthFailed));
     }
 
+    [Fact]
+    public async Task Watcher_two_relay_hops_from_the_publisher_decodes_video()
+    {
+        await using var fleet = await TestFleet.StartAsync(["core", "mid", "leaf"]);
+        await fleet.CreateConferenceAsync("e2e");
+        await fleet.LinkAsync("core", "mid");
+        await fleet.LinkAsync("mid", "leaf");
+        await using var context = await _chromium.Browser.NewContextAsync();
+        await OpenAsync(context, $"{fleet.Bridges["core"].Api.ToString().TrimEnd('/')}/?conference=e2e&role=publish");
+        var watcher = await OpenAsync(context, $"{fleet.Bridges["leaf"].Api.ToString().TrimEnd('/')}/?conference=e2e&role=watch");
+
+        var first = await WaitForAsync(watcher, s => s.FramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(10));
+        await Task.Delay(1000);
+        var second = await StatsAsync(watcher);
+        Assert.True(second.FramesDecoded > first.FramesDecoded, $"frames decoded stalled at {second.FramesDecoded}");
+        // The media really crossed both links, and the watcher's keyframe requests went up the tree.
+        Assert.True(Volatile.Read(ref fleet.Link("core", "core", "mid").MediaPacketsOut) > 0);
+        Assert.True(Volatile.Read(ref fleet.Link("mid", "mid", "leaf").MediaPacketsOut) > 0);
+        Assert.True(fleet.Bridges["core"].Counters.KeyframeRequestsOut > 0);
+    }
+
     private static async Task<IPage> OpenAsync(IBrowserContext context, string url)
     {
         var page = await context.NewPageAsync();
