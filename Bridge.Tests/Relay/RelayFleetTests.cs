@@ -168,6 +168,73 @@ public sealed class RelayFleetTests
         Dispose(viewers);
     }
 
+    [Fact]
+    public async Task Keyframe_requests_merge_at_every_hop_and_sender_reports_reach_every_leaf()
+    {
+        await using var fleet = await TestFleet.StartAsync(["core", "mid", "leaf1", "leaf2"], o => o.KeyframeRequestIntervalMs = 3000);
+        await fleet.CreateConferenceAsync(Room);
+        await fleet.LinkAsync("core", "mid");
+        await fleet.LinkAsync("mid", "leaf1");
+        await fleet.LinkAsync("mid", "leaf2");
+        var (publisher, _) = await fleet.Bridges["core"].ConnectPeerAsync(Room, "pub", publish: true);
+        using var _p = publisher;
+        var viewers = await ConnectViewersAsync(fleet, ["leaf1", "leaf1", "leaf2", "leaf2"]);
+        ushort sequence = 0;
+        void Round()
+        {
+            sequence++;
+            publisher.SendRtp(0x1111, 111, sequence, sequence * 960u, new byte[60]);
+            publisher.SendRtp(0x2222, 96, sequence, 90_000u + sequence * 3000u, new byte[200]);
+        }
+        await WarmUpAsync(viewers, Round, slotsPerViewer: 2);
+        await Task.Delay(3100); // the join-time keyframe requests' throttle windows pass
+
+        var pliBefore = CountRtcp(publisher, p => PictureLossIndication.TryParse(p, out var pli) && pli.MediaSsrc == 0x2222);
+        var rtcp = new byte[64];
+        for (var round = 0; round < 5; round++)
+        {
+            foreach (var viewer in viewers)
+            {
+                viewer.Peer.SendRtcp(rtcp.AsSpan(0, RtcpWriter.WritePli(rtcp, 1, viewer.VideoSlot)));
+            }
+            await Task.Delay(20);
+        }
+        Assert.True(await SimulatedPeer.WaitUntilAsync(() => fleet.Bridges["core"].Counters.KeyframeRequestsIn >= 1, Wait));
+        await Task.Delay(300);
+        // 20 requests from 4 receivers on 2 leaves: one per leaf reaches mid, one from mid reaches core, one PLI reaches the publisher.
+        Assert.Equal(20, fleet.Bridges["leaf1"].Counters.KeyframeRequestsIn + fleet.Bridges["leaf2"].Counters.KeyframeRequestsIn);
+        Assert.Equal(2, fleet.Bridges["mid"].Counters.KeyframeRequestsIn);
+        Assert.Equal(1, fleet.Bridges["core"].Counters.KeyframeRequestsIn);
+        Assert.Equal(pliBefore + 1, CountRtcp(publisher, p => PictureLossIndication.TryParse(p, out var pli) && pli.MediaSsrc == 0x2222));
+
+        // A sender report of the video source reaches every viewer under its slot SSRC.
+        var report = new byte[64];
+        var reportLength = RtcpWriter.WriteSenderReport(report, 0x2222, 0xE000_0000_0000_0000, 90_000u + sequence * 3000u, sequence, sequence * 200u);
+        publisher.SendRtcp(report.AsSpan(0, reportLength));
+        foreach (var viewer in viewers)
+        {
+            Assert.True(await SimulatedPeer.WaitUntilAsync(() => CountRtcp(viewer.Peer, p => SenderReport.TryParse(p, out var sr) && sr.Ssrc == viewer.VideoSlot && sr.NtpTimestamp == 0xE000_0000_0000_0000) == 1, Wait),
+                $"no sender report at the viewer on {viewer.Bridge}");
+        }
+        Dispose(viewers);
+    }
+
+    private delegate bool RtcpMatch(RtcpPacket packet);
+
+    private static int CountRtcp(SimulatedPeer peer, RtcpMatch match)
+    {
+        var count = 0;
+        foreach (var compound in peer.ReceivedRtcp)
+        {
+            var reader = new RtcpCompoundReader(compound);
+            while (reader.TryReadNext(out var packet))
+            {
+                count += match(packet) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
     private static async Task<List<Viewer>> ConnectViewersAsync(TestFleet fleet, string[] bridges)
     {
         var viewers = new List<Viewer>();
