@@ -219,6 +219,58 @@ public sealed class RelayFleetTests
         Dispose(viewers);
     }
 
+    [Fact]
+    public async Task Core_mesh_delivers_the_publishers_of_both_cores_everywhere_with_one_ranking_and_no_loop()
+    {
+        await using var fleet = await TestFleet.StartAsync(["c1", "c2", "l1", "l2"]);
+        await fleet.CreateConferenceAsync(Room);
+        await fleet.MeshAsync("c1", "c2");
+        await fleet.LinkAsync("c1", "l1");
+        await fleet.LinkAsync("c2", "l2");
+        var (one, _) = await fleet.Bridges["c1"].ConnectPeerAsync(Room, "pub1", publish: true);
+        var (two, _) = await fleet.Bridges["c2"].ConnectPeerAsync(Room, "pub2", publish: true, audioSsrc: 0x3333, videoSsrc: 0x4444);
+        using var _1 = one;
+        using var _2 = two;
+        var viewers = await ConnectViewersAsync(fleet, ["c1", "c2", "l1", "l2"]);
+        ushort sequence = 0;
+        void Round()
+        {
+            sequence++;
+            one.SendRtp(0x1111, 111, sequence, sequence * 960u, [1]);
+            one.SendRtp(0x2222, 96, sequence, sequence * 3000u, [1]);
+            two.SendRtp(0x3333, 111, sequence, sequence * 960u, [2]);
+            two.SendRtp(0x4444, 96, sequence, sequence * 3000u, [2]);
+        }
+        await WarmUpAsync(viewers, Round, slotsPerViewer: 3);
+        var before = viewers.Select(v => v.Peer.ReceivedRtp.Count).ToList();
+        const int Rounds = 40;
+        for (var i = 0; i < Rounds; i++)
+        {
+            Round();
+            await Task.Delay(4);
+        }
+        for (var v = 0; v < viewers.Count; v++)
+        {
+            var viewer = viewers[v];
+            var expected = before[v] + 3 * Rounds;
+            Assert.True(await SimulatedPeer.WaitUntilAsync(() => viewer.Peer.ReceivedRtp.Count >= expected, Wait), $"viewer on {viewer.Bridge}");
+        }
+        await Task.Delay(200);
+        for (var v = 0; v < viewers.Count; v++)
+        {
+            var viewer = viewers[v];
+            // Exactly once each (a loop would duplicate), and every bridge shows the same video: pub1's (rank 0, lower SSRC).
+            Assert.Equal(before[v] + 3 * Rounds, viewer.Peer.ReceivedRtp.Count);
+            var video = viewer.Peer.ReceivedRtp.Where(p => RtpPacket.TryParse(p, out var rtp) && rtp.Ssrc == viewer.VideoSlot).ToList();
+            Assert.All(video, p => Assert.True(RtpPacket.TryParse(p, out var rtp) && rtp.Payload[0] == 1, $"viewer on {viewer.Bridge} shows pub2's video"));
+            var audioFrom = viewer.Peer.ReceivedRtp
+                .Select(p => RtpPacket.TryParse(p, out var rtp) && rtp.Ssrc != viewer.VideoSlot ? rtp.Payload[0] : (byte)0)
+                .Where(b => b != 0).Distinct().Order().ToArray();
+            Assert.Equal(new byte[] { 1, 2 }, audioFrom);
+        }
+        Dispose(viewers);
+    }
+
     private delegate bool RtcpMatch(RtcpPacket packet);
 
     private static int CountRtcp(SimulatedPeer peer, RtcpMatch match)

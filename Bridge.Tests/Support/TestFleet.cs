@@ -55,6 +55,18 @@ public sealed class TestFleet : IAsyncDisposable
         _links[(parent, child)] = id;
     }
 
+    /// <summary>Links two core bridges as mesh peers: each sends the other its own publishers' media.</summary>
+    public async Task MeshAsync(string a, string b)
+    {
+        var id = _nextLinkId++;
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        foreach (var (self, peer) in new[] { (a, b), (b, a) })
+        {
+            var response = await _bridges[self].Http.PostAsJsonAsync("/relays", new CreateRelayRequest(id, peer, "127.0.0.1", _bridges[peer].MediaEndPoint.Port, key, "mesh"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
     /// <summary>Links every bridge of a planned tree to its parent.</summary>
     public async Task LinkTreeAsync(BridgeRelay.Tree.RelayTree tree)
     {

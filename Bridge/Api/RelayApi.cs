@@ -97,7 +97,7 @@ public static class RelayApi
             }
             if (!TryParseRole(body.PeerRole, out var role))
             {
-                return Bad($"peerRole must be 'parent' or 'child', got '{body.PeerRole}'");
+                return Bad($"peerRole must be 'parent', 'child' or 'mesh', got '{body.PeerRole}'");
             }
             return relays.TryCreate(body.Id, body.PeerId, new IPEndPoint(host, body.Port), key, role, out var link, out var error)
                 ? Results.Created($"/relays/{body.Id}", RelayInfo.From(link!))
@@ -108,7 +108,7 @@ public static class RelayApi
         {
             if (!TryParseRole(body?.PeerRole, out var role))
             {
-                return Bad($"peerRole must be 'parent' or 'child', got '{body?.PeerRole}'");
+                return Bad($"peerRole must be 'parent', 'child' or 'mesh', got '{body?.PeerRole}'");
             }
             return relays.TrySetRole(id, role) ? Results.Ok(RelayInfo.From(relays.Find(id)!)) : Results.NotFound(new ApiError($"no relay link {id}"));
         });
@@ -127,7 +127,7 @@ public static class RelayApi
 
     private static bool TryParseRole(string? value, out RelayPeerRole role)
     {
-        role = value == "child" ? RelayPeerRole.Child : RelayPeerRole.Parent;
-        return value is "parent" or "child";
+        role = value switch { "child" => RelayPeerRole.Child, "mesh" => RelayPeerRole.Mesh, _ => RelayPeerRole.Parent };
+        return value is "parent" or "child" or "mesh";
     }
 }

@@ -69,8 +69,9 @@ public sealed class Conference
                     changed = true;
                     continue;
                 }
-                if (existing.SlotIndex != announced[index].Rank)
+                if (existing.LocalRank != announced[index].Rank)
                 {
+                    existing.LocalRank = announced[index].Rank;
                     existing.SlotIndex = announced[index].Rank;
                     changed = true;
                 }
@@ -160,8 +161,10 @@ public sealed class Conference
     }
 
     /// <summary>
-    /// Gives every source its slot index: the n-th audio (video) source, in order of its publisher
-    /// joining, is shown in every receiver's n-th audio (video) slot. Call after sources change.
+    /// Gives every source its slot index: the n-th audio (video) source is shown in every receiver's
+    /// n-th audio (video) slot. Local sources rank in order of their publisher joining; with a mesh of
+    /// core bridges, the sources of all cores are ordered by (local rank, SSRC), which every core computes
+    /// alike. Sources relayed from a parent keep the rank it announced. Call after sources change.
     /// </summary>
     public void RankSources()
     {
@@ -169,11 +172,22 @@ public sealed class Conference
         {
             var audio = 0;
             var video = 0;
+            var ranked = new List<MediaSource>();
             foreach (var endpoint in _endpoints)
             {
                 foreach (var source in endpoint.Sources)
                 {
-                    source.SlotIndex = source.Kind == MediaKind.Audio ? audio++ : video++;
+                    source.LocalRank = source.Kind == MediaKind.Audio ? audio++ : video++;
+                    ranked.Add(source);
+                }
+            }
+            ranked.AddRange(_relayed.Where(s => s.Upstream?.PeerRole == Relay.RelayPeerRole.Mesh));
+            foreach (var kind in (ReadOnlySpan<MediaKind>)[MediaKind.Audio, MediaKind.Video])
+            {
+                var rank = 0;
+                foreach (var source in ranked.Where(s => s.Kind == kind).OrderBy(s => s.LocalRank).ThenBy(s => s.Ssrc))
+                {
+                    source.SlotIndex = rank++;
                 }
             }
         }

@@ -18,6 +18,7 @@ public sealed class MediaSource
         : this(conference, kind, ssrc, null, payloadType, clockRate, cacheSize)
     {
         Upstream = upstream;
+        LocalRank = rank;
         SlotIndex = rank;
     }
 
@@ -64,6 +65,9 @@ public sealed class MediaSource
 
     /// <summary>Receive slot index this source is shown in (its rank among the conference's sources of its kind).</summary>
     public volatile int SlotIndex;
+
+    /// <summary>Rank among the sources of its kind published on its own core bridge (what a mesh peer is told).</summary>
+    public volatile int LocalRank;
 
     /// <summary>Stopwatch timestamp of the last keyframe request sent upstream; owned by the receive loop.</summary>
     public long LastKeyframeRequest;

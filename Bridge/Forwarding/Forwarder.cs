@@ -98,7 +98,8 @@ public sealed class Forwarder
         for (var i = 0; i < links.Length; i++)
         {
             var link = links[i];
-            if (link != source.Upstream && link.Wants(conference, source.Ssrc))
+            // Over the core mesh only a bridge's own publishers travel: relayed media never goes back across it.
+            if (link != source.Upstream && (source.Upstream is null || link.PeerRole != RelayPeerRole.Mesh) && link.Wants(conference, source.Ssrc))
             {
                 link.Send(kind, (byte)(hopCount + 1), flags, conference, source.Ssrc, payload);
             }

@@ -69,9 +69,15 @@ public sealed class RelayLink : IDisposable
     /// <summary>Conferences the child peer subscribed to.</summary>
     public ICollection<uint> SubscribedConferences => _wantedByPeer.Keys;
 
-    /// <summary>True when the child peer wants this source of this conference (no allocation).</summary>
+    /// <summary>True when media, announcements and keyframes come from the peer (a parent or a mesh peer).</summary>
+    public bool SendsUsMedia => _peerRole is RelayPeerRole.Parent or RelayPeerRole.Mesh;
+
+    /// <summary>True when media goes to the peer and its subscriptions, keyframe requests and NACKs count (a child or a mesh peer).</summary>
+    public bool TakesOurMedia => _peerRole is RelayPeerRole.Child or RelayPeerRole.Mesh;
+
+    /// <summary>True when the peer subscribed to this source of this conference (no allocation).</summary>
     public bool Wants(uint conferenceId, uint sourceId) =>
-        _peerRole == RelayPeerRole.Child && _wantedByPeer.TryGetValue(conferenceId, out var wanted) && Array.IndexOf(wanted, sourceId) >= 0;
+        TakesOurMedia && _wantedByPeer.TryGetValue(conferenceId, out var wanted) && Array.IndexOf(wanted, sourceId) >= 0;
 
     /// <summary>Replaces the child's wanted set for a conference (Subscribe messages are idempotent).</summary>
     public void SetWanted(uint conferenceId, uint[] sources) => _wantedByPeer[conferenceId] = sources;

@@ -87,7 +87,7 @@ public sealed class RelayManager : IDisposable
         if (link.PeerRole != role)
         {
             link.PeerRole = role;
-            if (role == RelayPeerRole.Child)
+            if (!link.SendsUsMedia)
             {
                 ForgetRelayedSources(link);
             }

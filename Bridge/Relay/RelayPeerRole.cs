@@ -7,4 +7,9 @@ public enum RelayPeerRole
     Parent,
     /// <summary>The peer is further from the core: media goes to it, its subscriptions say what it wants.</summary>
     Child,
+    /// <summary>
+    /// Both are core bridges of one conference (the mesh at the root): each sends the other the media of
+    /// its own publishers only, never what it relays, so the mesh cannot loop.
+    /// </summary>
+    Mesh,
 }

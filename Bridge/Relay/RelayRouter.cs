@@ -64,7 +64,7 @@ public sealed class RelayRouter
             HandleControl(link, header, payload);
             return;
         }
-        var source = link.PeerRole == RelayPeerRole.Parent ? _conferences.FindByRelayId(header.ConferenceId)?.FindSource(header.SourceId) : null;
+        var source = link.SendsUsMedia ? _conferences.FindByRelayId(header.ConferenceId)?.FindSource(header.SourceId) : null;
         if (source is null || source.Upstream != link)
         {
             link.Counters.Drop(RelayDropReason.Loop);
@@ -98,7 +98,7 @@ public sealed class RelayRouter
             case RelayControlType.KeepaliveAck when RelayControl.TryReadKeepaliveAck(payload, out var echoed):
                 link.Health.OnKeepaliveAck((long)echoed, _time.GetTimestamp());
                 break;
-            case RelayControlType.Subscribe when link.PeerRole == RelayPeerRole.Child && conference is not null && RelayControl.TryReadSubscribe(payload, out var subscribe):
+            case RelayControlType.Subscribe when link.TakesOurMedia && conference is not null && RelayControl.TryReadSubscribe(payload, out var subscribe):
                 var wanted = new uint[subscribe.Count];
                 for (var i = 0; i < wanted.Length; i++)
                 {
@@ -111,15 +111,15 @@ public sealed class RelayRouter
                     _subscriptions.Announce(link, conference);
                 }
                 // What the child wants now may change what this bridge wants from its own parent.
-                foreach (var parent in _relays.Links)
+                foreach (var upstream in _relays.Links)
                 {
-                    if (parent.PeerRole == RelayPeerRole.Parent)
+                    if (upstream.SendsUsMedia && upstream != link)
                     {
-                        _subscriptions.Subscribe(parent, conference);
+                        _subscriptions.Subscribe(upstream, conference);
                     }
                 }
                 break;
-            case RelayControlType.SourceAnnounce when link.PeerRole == RelayPeerRole.Parent && conference is not null && RelayControl.TryReadSourceAnnounce(payload, out var announce):
+            case RelayControlType.SourceAnnounce when link.SendsUsMedia && conference is not null && RelayControl.TryReadSourceAnnounce(payload, out var announce):
                 var announced = new List<RelayedSourceInfo>(announce.Count);
                 for (var i = 0; i < announce.Count; i++)
                 {
@@ -138,14 +138,14 @@ public sealed class RelayRouter
                     }
                 }
                 break;
-            case RelayControlType.KeyframeRequest when link.PeerRole == RelayPeerRole.Child && RelayControl.TryReadKeyframeRequest(payload, out var keyframeSource):
+            case RelayControlType.KeyframeRequest when link.TakesOurMedia && RelayControl.TryReadKeyframeRequest(payload, out var keyframeSource):
                 if (conference?.FindSource(keyframeSource) is { } source)
                 {
                     _counters.KeyframeRequestsIn++;
                     _forwarder.RequestKeyframe(source);
                 }
                 break;
-            case RelayControlType.Nack when link.PeerRole == RelayPeerRole.Child && RelayControl.TryReadNack(payload, out var nack):
+            case RelayControlType.Nack when link.TakesOurMedia && RelayControl.TryReadNack(payload, out var nack):
                 if (conference?.FindSource(nack.SourceId) is { } nacked)
                 {
                     Span<ushort> sequences = stackalloc ushort[nack.Count];

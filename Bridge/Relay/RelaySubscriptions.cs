@@ -34,7 +34,7 @@ public sealed class RelaySubscriptions
     {
         foreach (var link in _relays.Links)
         {
-            if (link.PeerRole == RelayPeerRole.Parent)
+            if (link.SendsUsMedia)
             {
                 foreach (var conference in _conferences.Conferences)
                 {
@@ -49,7 +49,7 @@ public sealed class RelaySubscriptions
     {
         foreach (var link in _relays.Links)
         {
-            if (link.PeerRole == RelayPeerRole.Child)
+            if (link.TakesOurMedia)
             {
                 foreach (var relayId in link.SubscribedConferences)
                 {
@@ -85,24 +85,28 @@ public sealed class RelaySubscriptions
         }
     }
 
-    /// <summary>Tells a child which sources this bridge has for a conference, with their ranks.</summary>
+    /// <summary>
+    /// Tells a child which sources this bridge has for a conference, with their conference-wide ranks;
+    /// tells a mesh peer only the sources of this bridge's own publishers, with their local ranks.
+    /// </summary>
     public void Announce(RelayLink child, Conference conference)
     {
         ArgumentNullException.ThrowIfNull(child);
         ArgumentNullException.ThrowIfNull(conference);
+        var mesh = child.PeerRole == RelayPeerRole.Mesh;
         var entries = new List<RelaySourceEntry>();
         foreach (var endpoint in conference.Endpoints)
         {
             foreach (var source in endpoint.Sources)
             {
-                entries.Add(Entry(source));
+                entries.Add(Entry(source, mesh ? source.LocalRank : source.SlotIndex));
             }
         }
-        foreach (var source in conference.RelayedSources)
+        foreach (var source in mesh ? [] : conference.RelayedSources)
         {
             if (source.Upstream != child)
             {
-                entries.Add(Entry(source));
+                entries.Add(Entry(source, source.SlotIndex));
             }
         }
         lock (_gate)
@@ -115,13 +119,23 @@ public sealed class RelaySubscriptions
         }
     }
 
-    /// <summary>Applies a parent's announcement; true when the set of relayed sources changed.</summary>
-    public bool ApplyAnnouncement(RelayLink parent, Conference conference, IReadOnlyList<RelayedSourceInfo> announced)
+    /// <summary>
+    /// Applies a parent's or mesh peer's announcement; true when the set of relayed sources changed.
+    /// A parent's ranks are conference-wide already; a mesh peer's are local to it, so the sources of
+    /// every core are ranked together again.
+    /// </summary>
+    public bool ApplyAnnouncement(RelayLink upstream, Conference conference, IReadOnlyList<RelayedSourceInfo> announced)
     {
+        ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(conference);
-        return conference.SyncRelayedSources(parent, announced, info => new MediaSource(
-            conference, parent, info.Kind, info.Ssrc, info.PayloadType, info.ClockRate, info.Rank,
+        var changed = conference.SyncRelayedSources(upstream, announced, info => new MediaSource(
+            conference, upstream, info.Kind, info.Ssrc, info.PayloadType, info.ClockRate, info.Rank,
             info.Kind == MediaKind.Video ? _options.VideoPacketCacheSize : _options.AudioPacketCacheSize));
+        if (changed && upstream.PeerRole == RelayPeerRole.Mesh)
+        {
+            conference.RankSources();
+        }
+        return changed;
     }
 
     // Wanted here: a local receiver has a slot for it, or a child link below subscribed to it.
@@ -141,6 +155,6 @@ public sealed class RelaySubscriptions
         return false;
     }
 
-    private static RelaySourceEntry Entry(MediaSource source) =>
-        new(source.Ssrc, source.Kind == MediaKind.Audio ? RelaySourceKind.Audio : RelaySourceKind.Video, (byte)Math.Min(source.SlotIndex, 255), (byte)source.PayloadType, (uint)source.ClockRate);
+    private static RelaySourceEntry Entry(MediaSource source, int rank) =>
+        new(source.Ssrc, source.Kind == MediaKind.Audio ? RelaySourceKind.Audio : RelaySourceKind.Video, (byte)Math.Min(rank, 255), (byte)source.PayloadType, (uint)source.ClockRate);
 }
