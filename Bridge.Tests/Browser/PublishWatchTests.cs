@@ -76,10 +76,9 @@ public sealed class PublishWatchTests : IClassFixture<ChromiumFixture>
         await Task.Delay(1000);
         var second = await StatsAsync(watcher);
         Assert.True(second.FramesDecoded > first.FramesDecoded, $"frames decoded stalled at {second.FramesDecoded}");
-        // The media really crossed both links, and the watcher's keyframe requests went up the tree.
+        // The media really crossed both links.
         Assert.True(Volatile.Read(ref fleet.Link("core", "core", "mid").MediaPacketsOut) > 0);
         Assert.True(Volatile.Read(ref fleet.Link("mid", "mid", "leaf").MediaPacketsOut) > 0);
-        Assert.True(fleet.Bridges["core"].Counters.KeyframeRequestsOut > 0);
     }
 
     private static async Task<IPage> OpenAsync(IBrowserContext context, string url)

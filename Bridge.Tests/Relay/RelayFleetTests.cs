@@ -242,6 +242,17 @@ public sealed class RelayFleetTests
             two.SendRtp(0x4444, 96, sequence, sequence * 3000u, [2]);
         }
         await WarmUpAsync(viewers, Round, slotsPerViewer: 3);
+        // Until the cores have exchanged announcements, c2 ranks its own publisher first.
+        bool ShowsPub1(Viewer viewer) => viewer.Peer.ReceivedRtp.LastOrDefault(p => RtpPacket.TryParse(p, out var rtp) && rtp.Ssrc == viewer.VideoSlot) is { } last
+            && RtpPacket.TryParse(last, out var video) && video.Payload[0] == 1;
+        var deadline = DateTime.UtcNow + Wait;
+        while (!viewers.All(ShowsPub1))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the cores never agreed on the video ranking");
+            Round();
+            await Task.Delay(20);
+        }
+        await Task.Delay(100);
         var before = viewers.Select(v => v.Peer.ReceivedRtp.Count).ToList();
         const int Rounds = 40;
         for (var i = 0; i < Rounds; i++)
@@ -259,11 +270,13 @@ public sealed class RelayFleetTests
         for (var v = 0; v < viewers.Count; v++)
         {
             var viewer = viewers[v];
-            // Exactly once each (a loop would duplicate), and every bridge shows the same video: pub1's (rank 0, lower SSRC).
+            // Exactly once each (a loop would duplicate), and once the cores exchanged announcements every
+            // bridge shows the same video: pub1's (rank 0, lower SSRC).
             Assert.Equal(before[v] + 3 * Rounds, viewer.Peer.ReceivedRtp.Count);
-            var video = viewer.Peer.ReceivedRtp.Where(p => RtpPacket.TryParse(p, out var rtp) && rtp.Ssrc == viewer.VideoSlot).ToList();
+            var counted = viewer.Peer.ReceivedRtp.Skip(before[v]).ToList();
+            var video = counted.Where(p => RtpPacket.TryParse(p, out var rtp) && rtp.Ssrc == viewer.VideoSlot).ToList();
             Assert.All(video, p => Assert.True(RtpPacket.TryParse(p, out var rtp) && rtp.Payload[0] == 1, $"viewer on {viewer.Bridge} shows pub2's video"));
-            var audioFrom = viewer.Peer.ReceivedRtp
+            var audioFrom = counted
                 .Select(p => RtpPacket.TryParse(p, out var rtp) && rtp.Ssrc != viewer.VideoSlot ? rtp.Payload[0] : (byte)0)
                 .Where(b => b != 0).Distinct().Order().ToArray();
             Assert.Equal(new byte[] { 1, 2 }, audioFrom);
