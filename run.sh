@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
-# Runs the main job on this machine: for now one bridge on 127.0.0.1 with its demo page.
-# Open the printed URL in two tabs: one publishes, the other watches.
+# Runs the main job on this machine: a local fleet of bridges in a relay tree on 127.0.0.1, with
+# their demo pages. Open the printed "Publish" URL in one tab and the "Watch" URL in another.
 set -euo pipefail
 cd "$(dirname "$0")"
-api="${BRIDGE_API_URL:-http://127.0.0.1:8080}"
-echo "demo page: $api/?conference=demo   (control API, /health and /metrics on the same address)"
-exec dotnet run -c Release --project Bridge -- \
-  --Bridge:ApiUrl="$api" --Bridge:MediaPort="${BRIDGE_MEDIA_PORT:-10000}" --Bridge:LoopbackOnly=true "$@"
+exec dotnet run -c Release --project Bridge -- --local-fleet "${BRIDGES:-4}" "${API_PORT:-8080}" "${MEDIA_PORT:-10000}"
