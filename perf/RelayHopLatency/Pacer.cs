@@ -5,7 +5,7 @@ namespace RelayHopLatency;
 
 /// <summary>
 /// Sends at a steady packet rate without spinning a core (the bridges need both): each packet waits
-/// with clock_nanosleep until its slot. A sender more than <see cref="MaxLag"/> behind (descheduled)
+/// with clock_nanosleep until its slot (a spinning sender made every latency worse). A sender more than <see cref="MaxLag"/> behind (descheduled)
 /// drops the backlog instead of bursting it, so the offered load stays smooth; the achieved rate says
 /// what was really sent.
 /// </summary>

@@ -10,8 +10,8 @@ using RelayHopLatency;
 // only one path carries media at a time. The 1-hop path's maximum loss-free rate is found first;
 // then each path is measured at half of it, in interleaved rounds so slow drifts of the shared
 // machine's load hit all paths alike.
-// Usage: dotnet run -c Release --project perf/RelayHopLatency -- [--packets 20000] [--rounds 4]
-//        [--warmup 1000] [--bytes 1000] [--rate PPS (skip the ramp: PPS is the maximum)] [--json FILE]
+// Usage: dotnet run -c Release --project perf/RelayHopLatency -- [--packets 20000] [--rounds 10]
+//        [--warmup 500] [--bytes 1000] [--rate PPS (skip the ramp: PPS is the maximum)] [--json FILE]
 var options = Options.Parse(args);
 var inv = CultureInfo.InvariantCulture;
 
@@ -31,6 +31,7 @@ foreach (var (name, hops, receiverBridge) in new[] { ("0 hops (receiver on P)", 
 
 var bench = new HopBench(options.Bytes);
 LatencySummary[] summaries = [];
+LatencySummary[][] rounds = [];
 List<RampStep> ramp = [];
 double maxRate = 0, rate = 0;
 var measurement = new Thread(() =>
@@ -73,6 +74,7 @@ var measurement = new Thread(() =>
         }
     }
     summaries = [.. paths.Select((path, p) => LatencySummary.From(path.Name, path.Hops, runs[p].Sum(r => r.Sent), runs[p].SelectMany(r => r.Recording.LatenciesMicroseconds())))];
+    rounds = [.. runs.Select(r => r.Select(x => LatencySummary.From("", 0, x.Sent, x.Recording.LatenciesMicroseconds())).ToArray())];
 })
 { Name = "measurement" };
 measurement.Start();
@@ -88,20 +90,30 @@ if (summaries.Length == 0)
 }
 
 var zero = summaries[0];
+// The median over rounds of each round's percentile: a round hit by a burst of outside load
+// (the machine is shared) moves it little, unlike the pooled tail.
+var medians = rounds.Select(r => new LatencySummary("", 0, 0, 0, Median(r, s => s.P50), Median(r, s => s.P90), Median(r, s => s.P99), 0)).ToArray();
 var perHop = new[]
 {
-    ("1 hop - 0 hops", Diff(summaries[1], zero, 1)),
-    ("(2 hops - 0 hops) / 2", Diff(summaries[2], zero, 2)),
+    ("1 hop - 0 hops, pooled", Diff(summaries[1], zero, 1)),
+    ("(2 hops - 0 hops) / 2, pooled", Diff(summaries[2], zero, 2)),
+    ("1 hop - 0 hops, median of rounds", Diff(medians[1], medians[0], 1)),
+    ("(2 hops - 0 hops) / 2, median of rounds", Diff(medians[2], medians[0], 2)),
 };
-var met = perHop.All(h => h.Item2.P99 < 1000);
+// Every packet's time in a hop is part of its whole one-way time, so the hop's p99 is at most the
+// 1-hop path's p99: a bound that, unlike the difference of two noisy tails, cannot come out negative.
+var bound = summaries[1].P99;
+var met = bound < 1000 && perHop.All(h => h.Item2.P99 < 1000);
 var md = new StringBuilder();
 md.AppendLine(inv, $"Profile {paths[0].Receiver.Profile}, {options.Bytes}-byte RTP video packets, maximum loss-free 1-hop rate {maxRate:F0} pps, measured at {rate:F0} pps, {options.Packets} packets per path in {options.Rounds} interleaved rounds (after {options.Warmup} warm-up packets each).");
 md.AppendLine();
-md.AppendLine("| Path | Sent | Received | Loss | p50 (µs) | p90 (µs) | p99 (µs) | max (µs) |");
-md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-foreach (var s in summaries)
+md.AppendLine("| Path | Sent | Received | Loss | p50 (µs) | p90 (µs) | p99 (µs) | max (µs) | p99 of each round: min / median / max (µs) |");
+md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+for (var i = 0; i < summaries.Length; i++)
 {
-    md.AppendLine(inv, $"| {s.Configuration} | {s.Sent} | {s.Received} | {s.Loss:P2} | {s.P50:F1} | {s.P90:F1} | {s.P99:F1} | {s.Max:F1} |");
+    var s = summaries[i];
+    var r = rounds[i].Select(x => x.P99).Order().ToArray();
+    md.AppendLine(inv, $"| {s.Configuration} | {s.Sent} | {s.Received} | {s.Loss:P2} | {s.P50:F1} | {s.P90:F1} | {s.P99:F1} | {s.Max:F1} | {r[0]:F0} / {medians[i].P99:F0} / {r[^1]:F0} |");
 }
 md.AppendLine();
 md.AppendLine("| Added per hop | p50 (µs) | p90 (µs) | p99 (µs) |");
@@ -111,7 +123,8 @@ foreach (var (name, d) in perHop)
     md.AppendLine(inv, $"| {name} | {d.P50:F1} | {d.P90:F1} | {d.P99:F1} |");
 }
 md.AppendLine();
-md.AppendLine(inv, $"Target p99 < 1,000 µs per hop: {(met ? "met" : "NOT met")}.");
+md.AppendLine(inv, $"Upper bound of the per-hop p99 (p99 of the whole 1-hop path): {bound:F1} µs.");
+md.AppendLine(inv, $"Target p99 < 1,000 µs per hop (difference and bound): {(met ? "met" : "NOT met")}.");
 Console.WriteLine(md.ToString());
 
 if (options.Json is { } file)
@@ -128,12 +141,20 @@ if (options.Json is { } file)
         Rate = rate,
         Ramp = ramp,
         Paths = summaries.Select(s => new { s.Configuration, s.Hops, s.Sent, s.Received, s.Loss, s.P50, s.P90, s.P99, s.Max }),
+        RoundPercentiles = rounds.Select(r => r.Select(x => new { x.P50, x.P90, x.P99, x.Max })),
         PerHop = perHop.Select(h => new { Name = h.Item1, h.Item2.P50, h.Item2.P90, h.Item2.P99 }),
+        PerHopP99UpperBound = bound,
         TargetMet = met,
     };
     await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
 }
 return met ? 0 : 2;
+
+static double Median(LatencySummary[] rounds, Func<LatencySummary, double> percentile)
+{
+    var sorted = rounds.Select(percentile).Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
 
 static (double P50, double P90, double P99) Diff(LatencySummary more, LatencySummary baseline, int hops) =>
     ((more.P50 - baseline.P50) / hops, (more.P90 - baseline.P90) / hops, (more.P99 - baseline.P99) / hops);
@@ -144,7 +165,7 @@ internal sealed record Options(int Packets, int Rounds, int Warmup, int Bytes, d
     /// <summary>Parses --name value pairs; unknown names are an error.</summary>
     public static Options Parse(string[] args)
     {
-        var o = new Options(20_000, 4, 1_000, 1_000, null, null);
+        var o = new Options(20_000, 10, 500, 1_000, null, null);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
