@@ -89,7 +89,7 @@ public sealed class ConferenceManager
 
     /// <summary>
     /// Sets the browser's SDP offer as the endpoint's remote description and returns the bridge's
-    /// answer; starts the DTLS handshake in the background. Error text names what is wrong.
+    /// answer; the DTLS handshake starts when ICE connects. Error text names what is wrong.
     /// </summary>
     public bool TryNegotiate(Endpoint endpoint, string offerSdp, out SdpAnswer? answer, out string? error)
     {
@@ -133,7 +133,6 @@ public sealed class ConferenceManager
             return false;
         }
         endpoint.Conference.RankSources();
-        _ = RunDtlsAsync(endpoint, dtls);
         return true;
     }
 
@@ -157,6 +156,10 @@ public sealed class ConferenceManager
         if (endpoint.State == EndpointState.Negotiated && endpoint.TryTransition(EndpointState.Connected))
         {
             ConferenceLog.IceConnected(_logger, endpoint.Conference.Id, endpoint.Id, address);
+            // DTLS starts only once ICE has verified the peer: a peer that never does ICE costs no
+            // handshake thread, and the bridge as DTLS client knows where to send its ClientHello.
+            // Started from the thread pool: the receive loop must not pay for a thread start.
+            _ = Task.Run(() => RunDtlsAsync(endpoint, endpoint.Dtls!));
         }
     }
 
