@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
+using Bridge.Client;
 using Bridge.Conferences;
 using Bridge.Forwarding;
 using Bridge.Hosting;
 using Bridge.Metrics;
 using Bridge.Rtp;
 using Bridge.Srtp;
-using Bridge.Tests.Support;
 using Bridge.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
