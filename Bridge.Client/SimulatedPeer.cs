@@ -46,6 +46,7 @@ public sealed class SimulatedPeer : IDisposable
     private volatile PacketObserver? _rtcpObserver;
     private int _decryptFailures;
     private bool _disposed;
+    private volatile bool _silent;
 
     /// <summary>
     /// Binds a socket on 127.0.0.1 and starts receiving. <paramref name="offeredCertificate"/> is the
@@ -276,6 +277,16 @@ public sealed class SimulatedPeer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Disposes without DTLS close_notify, as a crashed browser or a lost network would: the bridge only
+    /// notices when consent expires (RFC 7675 section 5.1).
+    /// </summary>
+    public void Abandon()
+    {
+        _silent = true;
+        Dispose();
+    }
+
     private void ProtectAndSend(int plainLength, bool rtcp)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -369,6 +380,12 @@ public sealed class SimulatedPeer : IDisposable
 
     private sealed class Sender(SimulatedPeer peer) : IDtlsDatagramSender
     {
-        public void Send(ReadOnlySpan<byte> datagram) => peer.SendRaw(datagram);
+        public void Send(ReadOnlySpan<byte> datagram)
+        {
+            if (!peer._silent)
+            {
+                peer.SendRaw(datagram);
+            }
+        }
     }
 }
