@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Bridge.Api;
+using Bridge.Client;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Api;

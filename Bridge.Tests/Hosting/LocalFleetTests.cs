@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Bridge.Api;
+using Bridge.Client;
 using Bridge.Hosting;
-using Bridge.Tests.Support;
 using Bridge.Transport;
 using Microsoft.Extensions.DependencyInjection;
 

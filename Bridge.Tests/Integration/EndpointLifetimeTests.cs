@@ -1,3 +1,4 @@
+using Bridge.Client;
 using Bridge.Dtls;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.Time.Testing;

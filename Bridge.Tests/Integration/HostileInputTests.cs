@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Bridge.Client;
 using Bridge.Metrics;
 using Bridge.Rtp;
 using Bridge.Stun;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Bridge.Client;
 using Bridge.Rtp;
 using Bridge.Srtp;
 using Bridge.Tests.Support;

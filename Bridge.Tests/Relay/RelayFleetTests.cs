@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Bridge.Api;
+using Bridge.Client;
 using Bridge.Rtp;
 using Bridge.Tests.Support;
 using BridgeRelay.Tree;

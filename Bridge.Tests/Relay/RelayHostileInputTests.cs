@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Bridge.Api;
+using Bridge.Client;
 using Bridge.Metrics;
 using Bridge.Relay;
 using Bridge.Rtp;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Bridge.Api;
+using Bridge.Client;
 using Bridge.Hosting;
 using Bridge.Metrics;
 using Microsoft.AspNetCore.Builder;
