@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh Debian machine with the .NET SDK:
-# installs what the tests need (Chromium for browser tests), builds warnings-as-errors,
+# installs what the tests need (Chromium for browser tests, redis-server for the federation bus), builds warnings-as-errors,
 # runs every test and prints the closing line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v gcc >/dev/null || need+=(gcc)
+command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
