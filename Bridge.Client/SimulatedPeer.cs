@@ -109,8 +109,8 @@ public sealed class SimulatedPeer : IDisposable
     /// <summary>Packets that failed to decrypt.</summary>
     public int DecryptFailures => Volatile.Read(ref _decryptFailures);
 
-    /// <summary>An SDP offer as Chromium would write it: sending sections with SSRCs, or recvonly sections.</summary>
-    public string CreateOffer(bool publish, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222, int recvAudio = 3, int recvVideo = 1)
+    /// <summary>An SDP offer as Chromium would write it: sending sections with SSRCs (and recvonly ones too when <paramref name="receiveToo"/>), or recvonly sections.</summary>
+    public string CreateOffer(bool publish, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222, int recvAudio = 3, int recvVideo = 1, bool receiveToo = false)
     {
         var sb = new StringBuilder();
         var mids = new List<string>();
@@ -144,11 +144,12 @@ public sealed class SimulatedPeer : IDisposable
             Section("audio", "0", "sendonly", audioSsrc);
             Section("video", "1", "sendonly", videoSsrc);
         }
-        else
+        if (!publish || receiveToo)
         {
+            var first = publish ? 2 : 0;
             for (var i = 0; i < recvAudio + recvVideo; i++)
             {
-                Section(i < recvAudio ? "audio" : "video", i.ToString(CultureInfo.InvariantCulture), "recvonly", 0);
+                Section(i < recvAudio ? "audio" : "video", (first + i).ToString(CultureInfo.InvariantCulture), "recvonly", 0);
             }
         }
         return "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE " + string.Join(' ', mids) + "\r\na=msid-semantic: WMS stream\r\n" + sb;

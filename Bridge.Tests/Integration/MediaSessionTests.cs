@@ -145,6 +145,36 @@ public sealed class MediaSessionTests
         Assert.Equal(20, bridge.Counters.Dropped(Metrics.DropReason.ReceiverMedia));
     }
 
+    [Fact]
+    public async Task Two_participants_each_receive_the_other_and_never_themselves()
+    {
+        await using var bridge = await TestBridge.StartAsync();
+        var (alice, aliceAnswer) = await bridge.ConnectPeerAsync("room", "alice", publish: true, receiveToo: true);
+        var (bob, bobAnswer) = await bridge.ConnectPeerAsync("room", "bob", publish: true, audioSsrc: 0x3333, videoSsrc: 0x4444, receiveToo: true);
+        using var _a = alice;
+        using var _b = bob;
+        await bridge.WaitSecureAsync("room", "alice", "bob");
+        // Each answer: the two sending sections received by the bridge, then 3 audio + 1 video slots.
+        Assert.Equal(["recvonly", "recvonly", "sendonly", "sendonly", "sendonly", "sendonly"], aliceAnswer.Endpoint.Media.Select(m => m.Direction));
+
+        for (ushort i = 1; i <= 20; i++)
+        {
+            alice.SendRtp(0x1111, 111, i, i * 960u, [0xA]);
+            alice.SendRtp(0x2222, 96, i, i * 3000u, [0xA]);
+            bob.SendRtp(0x3333, 111, i, i * 960u, [0xB]);
+            bob.SendRtp(0x4444, 96, i, i * 3000u, [0xB]);
+        }
+        Assert.True(await SimulatedPeer.WaitUntilAsync(() => alice.ReceivedRtp.Count >= 40 && bob.ReceivedRtp.Count >= 40, Wait));
+        await Task.Delay(100);
+        foreach (var (peer, answer, other) in new[] { (alice, aliceAnswer, (byte)0xB), (bob, bobAnswer, (byte)0xA) })
+        {
+            Assert.Equal(40, peer.ReceivedRtp.Count);
+            var videoSlot = answer.Endpoint.Media.Single(m => m.Kind == "video" && m.SlotSsrc is not null).SlotSsrc!.Value;
+            Assert.All(peer.ReceivedRtp, p => Assert.True(RtpPacket.TryParse(p, out var rtp) && rtp.Payload[0] == other));
+            Assert.Equal(20, peer.ReceivedRtp.Count(p => RtpPacket.TryParse(p, out var rtp) && rtp.Ssrc == videoSlot));
+        }
+    }
+
     private static int CountPli(SimulatedPeer peer, uint mediaSsrc)
     {
         var count = 0;

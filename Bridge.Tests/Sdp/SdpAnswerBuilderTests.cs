@@ -220,8 +220,9 @@ public class SdpAnswerBuilderTests
         Assert.Equal("a=group:BUNDLE 0", SessionLines(answer.Sdp)[4]);
         Assert.Equal(["0"], answer.Media.Select(m => m.Mid));
 
-        // The offer's audio was sendrecv: the bridge only receives from a publisher.
-        Assert.Contains("a=recvonly", Section(answer.Sdp, 0));
+        // The offer's audio was sendrecv: the bridge receives it and sends the others' audio back on a slot.
+        Assert.Contains("a=sendrecv", Section(answer.Sdp, 0));
+        Assert.NotNull(answer.Media[0].Slot);
     }
 
     [Fact]

@@ -79,11 +79,11 @@ public sealed class TestBridge : IAsyncDisposable
     }
 
     /// <summary>Creates an endpoint for a simulated peer, negotiates and connects it.</summary>
-    public async Task<(SimulatedPeer Peer, AnswerResponse Answer)> ConnectPeerAsync(string conference, string id, bool publish, SimulatedPeer? peer = null, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222)
+    public async Task<(SimulatedPeer Peer, AnswerResponse Answer)> ConnectPeerAsync(string conference, string id, bool publish, SimulatedPeer? peer = null, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222, bool receiveToo = false)
     {
         peer ??= new SimulatedPeer();
         var info = await CreateEndpointAsync(conference, id, publish ? "sender" : "receiver");
-        var answer = await NegotiateAsync(conference, id, peer.CreateOffer(publish, audioSsrc, videoSsrc));
+        var answer = await NegotiateAsync(conference, id, peer.CreateOffer(publish, audioSsrc, videoSsrc, receiveToo: receiveToo));
         await peer.ConnectAsync(MediaEndPoint, info.IceUfrag, info.IcePwd, info.Fingerprint, TimeSpan.FromSeconds(10));
         return (peer, answer);
     }

@@ -35,7 +35,7 @@ public sealed class Conference
     {
         foreach (var endpoint in _endpoints)
         {
-            if (endpoint.State == EndpointState.Secure && endpoint.SlotAt(kind, rank) is not null)
+            if (endpoint.State == EndpointState.Secure && endpoint.SlotFor(kind, rank) is not null)
             {
                 return true;
             }

@@ -106,8 +106,9 @@ public sealed class ConferenceManager
         }
 
         var isSender = endpoint.Role == EndpointRole.Sender;
-        var audioSlots = isSender ? [] : NewSlots(_options.ReceiverAudioSlots);
-        var videoSlots = isSender ? [] : NewSlots(_options.ReceiverVideoSlots);
+        // Everyone gets receive slots: a participant's offer may ask to receive the others too.
+        var audioSlots = NewSlots(_options.ReceiverAudioSlots);
+        var videoSlots = NewSlots(_options.ReceiverVideoSlots);
         var transport = new BridgeTransportInfo(endpoint.LocalUfrag, endpoint.LocalPassword, _certificate.FingerprintAlgorithm, _certificate.Fingerprint, _options.EffectiveAdvertisedAddress, _socket.LocalPort);
         // Receivers get no header extensions: forwarded packets carry the publisher's extension ids,
         // which mean nothing (or something else, e.g. a foreign MID) to the receiver.

@@ -170,11 +170,40 @@ public sealed class Endpoint
         return null;
     }
 
-    /// <summary>The slot of <paramref name="kind"/> at <paramref name="index"/>, or null if the receiver has fewer.</summary>
-    public ReceiverSlot? SlotAt(MediaKind kind, int index)
+    /// <summary>
+    /// The slot that shows the source of <paramref name="kind"/> ranked <paramref name="rank"/> in the
+    /// conference, or null. A publisher does not see itself: its own sources are left out of the ranking
+    /// it sees, so with one video slot two participants each see the other.
+    /// </summary>
+    public ReceiverSlot? SlotFor(MediaKind kind, int rank)
     {
         var slots = kind == MediaKind.Audio ? AudioSlots : VideoSlots;
+        if (slots.Count == 0)
+        {
+            return null;
+        }
+        var sources = Sources;
+        var index = rank;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var own = sources[i];
+            if (own.Kind == kind && own.SlotIndex <= rank)
+            {
+                if (own.SlotIndex == rank)
+                {
+                    return null;
+                }
+                index--;
+            }
+        }
         return (uint)index < (uint)slots.Count ? slots[index] : null;
+    }
+
+    /// <summary>The slot showing <paramref name="source"/>, or null when this endpoint does not receive it.</summary>
+    public ReceiverSlot? SlotFor(MediaSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Owner == this ? null : SlotFor(source.Kind, source.SlotIndex);
     }
 
     /// <summary>A random non-zero SSRC.</summary>

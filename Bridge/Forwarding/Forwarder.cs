@@ -249,7 +249,7 @@ public sealed class Forwarder
         for (var i = 0; i < receivers.Length; i++)
         {
             var receiver = receivers[i];
-            if (receiver != source.Owner && receiver.SlotAt(source.Kind, source.SlotIndex) is { } slot)
+            if (receiver.SlotFor(source) is { } slot)
             {
                 SendToSlot(receiver, slot, source, packet, sequence, timestamp, now);
             }

@@ -107,7 +107,7 @@ public sealed class RtcpHandler
         ArgumentNullException.ThrowIfNull(source);
         foreach (var receiver in source.Conference.Endpoints)
         {
-            if (receiver == source.Owner || receiver.SlotAt(source.Kind, source.SlotIndex) is not { } slot || slot.CurrentSource != source.Ssrc)
+            if (receiver.SlotFor(source) is not { } slot || slot.CurrentSource != source.Ssrc)
             {
                 continue;
             }

@@ -50,7 +50,8 @@ public static class SdpAnswerBuilder
         }
 
         var accepted = negotiated.OfType<NegotiatedMedia>().ToList();
-        if (!accepted.Exists(m => m.BridgeDirection != MediaDirection.Inactive))
+        // A publisher must send something; a receiver must have a section the bridge can send on.
+        if (!accepted.Exists(m => isPublisher ? m.BridgeDirection is MediaDirection.RecvOnly or MediaDirection.SendRecv : m.BridgeDirection == MediaDirection.SendOnly))
         {
             error = isPublisher
                 ? "offer sends no Opus or VP8 media in the BUNDLE group"
@@ -95,16 +96,20 @@ public static class SdpAnswerBuilder
         SdpCodec? rtx = kind == MediaKind.Video ? SdpCodecSelection.SelectRtx(section, codec) : null;
         MediaDirection direction = MediaDirection.Inactive;
         SlotSsrc? slot = null;
-        if (isPublisher && section.Direction is MediaDirection.SendOnly or MediaDirection.SendRecv)
+        // A publisher's sending sections are received (and, when sendrecv, also get a slot to receive
+        // the others on); a recvonly section of anyone, or a receiver's sendrecv one, gets a slot.
+        var receives = isPublisher && section.Direction is MediaDirection.SendOnly or MediaDirection.SendRecv;
+        var wantsSlot = section.Direction is MediaDirection.RecvOnly or MediaDirection.SendRecv;
+        if (wantsSlot && slots.TryTake(kind, out SlotSsrc taken))
         {
-            direction = MediaDirection.RecvOnly;
-        }
-        else if (!isPublisher && section.Direction is MediaDirection.RecvOnly or MediaDirection.SendRecv && slots.TryTake(kind, out SlotSsrc taken))
-        {
-            direction = MediaDirection.SendOnly;
+            direction = receives ? MediaDirection.SendRecv : MediaDirection.SendOnly;
 
             // The RTX SSRC is only signalled (and only used) when RTX itself was negotiated.
             slot = rtx is null ? taken with { RtxSsrc = null } : taken;
+        }
+        else if (receives)
+        {
+            direction = MediaDirection.RecvOnly;
         }
 
         return new NegotiatedMedia(
