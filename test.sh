@@ -18,7 +18,11 @@ fi
 
 results="$(pwd)/TestResults"
 rm -rf "$results"
-dotnet build Bridge.sln -c Release -warnaserror -nologo -v quiet
+if ! dotnet build Bridge.sln -c Release -warnaserror -nologo -v quiet; then
+  echo "build failed"
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 set +e
 dotnet test Bridge.sln -c Release --no-build --nologo \
   --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@"
