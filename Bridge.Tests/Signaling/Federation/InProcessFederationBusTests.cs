@@ -9,6 +9,21 @@ public sealed class InProcessFederationBusTests : FederationBusContract
     protected override Task<IFederationBus> CreateBusCoreAsync(long maxLength) =>
         Task.FromResult<IFederationBus>(new InProcessFederationBus(maxLength));
 
+    [Theory]
+    [InlineData("main", "v1", "fed:main->v1")]
+    [InlineData("v-7.eu_west", "main", "fed:v-7.eu_west->main")]
+    public void Stream_names_are_fed_from_arrow_to(string from, string to, string expected) =>
+        Assert.Equal(expected, FederationStreams.Name(from, to));
+
+    [Theory]
+    [InlineData("", "v1")]
+    [InlineData("main", "")]
+    [InlineData("ma in", "v1")]
+    [InlineData("a>b", "v1")]
+    [InlineData("main", "v:1")]
+    public void Bad_node_ids_are_rejected(string from, string to) =>
+        Assert.Throws<ArgumentException>(() => FederationStreams.Name(from, to));
+
     [Fact]
     public async Task Ids_stay_increasing_when_the_clock_stalls_or_goes_back()
     {
