@@ -60,6 +60,14 @@ public sealed class ClientRateLimiter
         lastRefill = this.time.GetTimestamp();
     }
 
+    /// <summary>The reply for <paramref name="decision"/>: null when allowed, else a <c>rate-limited</c> error, fatal for <see cref="RateDecision.Close"/>.</summary>
+    public static ErrorMessage? Refusal(RateDecision decision) => decision switch
+    {
+        RateDecision.Allowed => null,
+        RateDecision.Limited => new ErrorMessage(ErrorCode.RateLimited, "too many messages; this one was dropped", null, Fatal: false),
+        _ => new ErrorMessage(ErrorCode.RateLimited, "too many messages; closing", null, Fatal: true),
+    };
+
     /// <summary>Charges one frame: <see cref="RateDecision.Allowed"/>, <see cref="RateDecision.Limited"/>, or (for good) <see cref="RateDecision.Close"/>.</summary>
     public RateDecision TryConsume()
     {

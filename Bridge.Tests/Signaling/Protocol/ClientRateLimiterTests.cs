@@ -119,4 +119,12 @@ public class ClientRateLimiterTests
 
         Assert.Equal(RateDecision.Allowed, polite.TryConsume());
     }
+
+    [Fact]
+    public void Refusals_are_rate_limited_errors_fatal_only_on_close()
+    {
+        Assert.Null(ClientRateLimiter.Refusal(RateDecision.Allowed));
+        Assert.Equal((ErrorCode.RateLimited, false), ClientRateLimiter.Refusal(RateDecision.Limited) is { } limited ? (limited.Code, limited.Fatal) : default);
+        Assert.Equal((ErrorCode.RateLimited, true), ClientRateLimiter.Refusal(RateDecision.Close) is { } close ? (close.Code, close.Fatal) : default);
+    }
 }
