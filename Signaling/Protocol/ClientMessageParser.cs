@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Unicode;
+using Signaling.Assignment;
 
 namespace Signaling.Protocol;
 
@@ -265,7 +266,7 @@ public static class ClientMessageParser
                 return false;
             }
 
-            if (!RoomName.TryParse(roomText, out var room))
+            if (!RoomName.TryParse(roomText, out var room, out _))
             {
                 error = ProtocolError.BadField(
                     "room",

@@ -1,3 +1,4 @@
+using Signaling.Assignment;
 namespace Signaling.Protocol;
 
 /// <summary>A validated client-to-server message; <see cref="Id"/> is the client's optional request id, echoed in replies.</summary>

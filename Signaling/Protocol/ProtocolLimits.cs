@@ -10,7 +10,7 @@ public sealed record ProtocolLimits
     public const int MaxIdLength = 64;
 
     /// <summary>Longest tenant or room part of a room name.</summary>
-    public const int MaxRoomPartLength = 64;
+    public const int MaxRoomPartLength = Assignment.RoomName.MaxPartLength;
 
     /// <summary>Longest display name after trimming, in Unicode scalar values.</summary>
     public const int MaxNameLength = 64;

@@ -1,3 +1,4 @@
+using Signaling.Assignment;
 namespace Signaling.Protocol;
 
 /// <summary>A server-to-client message; <see cref="ServerMessageWriter"/> writes it as one JSON text frame.</summary>

@@ -2,12 +2,13 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Signaling.Protocol;
+using Signaling.Assignment;
 
 namespace Bridge.Tests.Signaling.Protocol;
 
 public class ServerMessageWriterTests
 {
-    private static readonly RoomName Room = RoomName.TryParse("acme/town-hall", out var room) ? room : throw new InvalidOperationException();
+    private static readonly RoomName Room = RoomName.Parse("acme/town-hall");
 
     // The test reader: a plain JSON parse of the frame, checking the envelope every server message carries.
     private static JsonElement Read(ServerMessage message, string type)
