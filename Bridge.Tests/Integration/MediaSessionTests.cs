@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Buffers.Binary;
 using Bridge.Client;
 using Bridge.Rtp;
@@ -83,6 +84,11 @@ public sealed class MediaSessionTests
         Assert.Equal(10, resent.Payload[0]);
         Assert.Equal(videoSlot, resent.Ssrc);
         Assert.Equal(1, bridge.Counters.Retransmissions);
+
+        // A receiver report's loss shows in the endpoint's stats.
+        var rrLength = RtcpWriter.WriteReceiverReport(rtcp, 0xABCD, [new ReportBlock(videoSlot, 64, 3, 5049, 0, 0, 0)]);
+        receiver.SendRtcp(rtcp.AsSpan(0, rrLength));
+        Assert.True(await SimulatedPeer.WaitUntilAsync(() => bridge.Http.GetFromJsonAsync<Bridge.Api.EndpointInfo>("/conferences/room/endpoints/view").Result!.ReportedLoss == 0.25, Wait));
     }
 
     [Fact]

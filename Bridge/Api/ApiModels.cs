@@ -29,7 +29,8 @@ public sealed record EndpointInfo(
     IReadOnlyList<CandidateInfo> Candidates,
     string? SrtpProfile,
     IReadOnlyList<MediaInfo> Media,
-    long DroppedMedia)
+    long DroppedMedia,
+    double ReportedLoss)
 {
     /// <summary>Reports an endpoint.</summary>
     public static EndpointInfo From(Endpoint endpoint, ConferenceManager conferences, CandidateInfo candidate)
@@ -51,7 +52,8 @@ public sealed record EndpointInfo(
             [candidate],
             endpoint.Profile?.ToString(),
             answer is null ? [] : [.. answer.Media.Select(ToInfo)],
-            Volatile.Read(ref endpoint.DroppedMedia));
+            Volatile.Read(ref endpoint.DroppedMedia),
+            Volatile.Read(ref endpoint.LastReportedLoss));
     }
 
     private static MediaInfo ToInfo(NegotiatedMedia media) => new(

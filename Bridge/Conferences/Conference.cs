@@ -14,10 +14,9 @@ public sealed class Conference
     private volatile MediaSource[] _relayed = [];
 
     /// <summary>Creates an empty conference.</summary>
-    public Conference(string id, long createdAt)
+    public Conference(string id)
     {
         Id = id;
-        CreatedAt = createdAt;
         RelayId = BridgeRelay.Link.RelayHeader.ConferenceIdOf(id);
     }
 
@@ -113,9 +112,6 @@ public sealed class Conference
             _relayed = [.. _relayed.Where(s => s.Upstream != link)];
         }
     }
-
-    /// <summary>Stopwatch timestamp of creation.</summary>
-    public long CreatedAt { get; }
 
     /// <summary>Every endpoint, as an immutable snapshot.</summary>
     public Endpoint[] Endpoints => _endpoints;

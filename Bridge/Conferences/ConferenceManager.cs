@@ -58,7 +58,7 @@ public sealed class ConferenceManager
     /// <summary>The conference with this id, created when missing.</summary>
     public Conference GetOrCreateConference(string id)
     {
-        var conference = _conferences.GetOrAdd(id, static (key, time) => new Conference(key, time.GetTimestamp()), _time);
+        var conference = _conferences.GetOrAdd(id, static key => new Conference(key));
         var relayed = _byRelayId.GetOrAdd(conference.RelayId, conference);
         if (relayed != conference && relayed.Id != conference.Id)
         {

@@ -141,19 +141,6 @@ public sealed class Endpoint
         return null;
     }
 
-    /// <summary>True when <paramref name="ssrc"/> is the RTX SSRC of one of its sources.</summary>
-    public bool IsRtxSsrc(uint ssrc)
-    {
-        foreach (var source in Sources)
-        {
-            if (source.RtxSsrc == ssrc)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /// <summary>The receive slot with this SSRC, or null.</summary>
     public ReceiverSlot? FindSlot(uint ssrc)
     {

@@ -75,6 +75,4 @@ public sealed class MediaSource
     /// <summary>Set by any thread when a new receiver needs a keyframe; the receive loop sends the request.</summary>
     public volatile bool KeyframeWanted;
 
-    /// <summary>RTP packets received from this source; written by the receive loop.</summary>
-    public long PacketsReceived;
 }

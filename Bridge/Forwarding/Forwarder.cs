@@ -236,7 +236,6 @@ public sealed class Forwarder
     private void ForwardSource(MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, byte hopCount)
     {
         _counters.RtpIn++;
-        source.PacketsReceived++;
         source.Cache.Store(packet, sequence);
         if (source.KeyframeWanted)
         {

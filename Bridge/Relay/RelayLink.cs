@@ -82,9 +82,6 @@ public sealed class RelayLink : IDisposable
     /// <summary>Replaces the child's wanted set for a conference (Subscribe messages are idempotent).</summary>
     public void SetWanted(uint conferenceId, uint[] sources) => _wantedByPeer[conferenceId] = sources;
 
-    /// <summary>Forgets a conference's subscription.</summary>
-    public void ForgetConference(uint conferenceId) => _wantedByPeer.TryRemove(conferenceId, out _);
-
     /// <summary>Authenticates and decrypts one datagram of this link in place (receive loop only).</summary>
     public RelayUnprotectResult Unprotect(Span<byte> datagram, out RelayHeader header, out int payloadOffset, out int payloadLength) =>
         _cipher.Unprotect(datagram, out header, out payloadOffset, out payloadLength);
