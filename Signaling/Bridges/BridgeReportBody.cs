@@ -56,6 +56,13 @@ public sealed record BridgeReportBody(
             return false;
         }
 
+        // JsonDocument does not check UTF-8 inside strings until one is read, and then it throws.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            error = "body must be UTF-8";
+            return false;
+        }
+
         JsonDocument document;
         try
         {
