@@ -1,5 +1,6 @@
 using Bridge.Conferences;
 using Bridge.Metrics;
+using Bridge.Registration;
 
 namespace Bridge.Api;
 
@@ -19,11 +20,14 @@ public sealed record BridgeStats(
     long IceFailures,
     long DtlsFailures,
     long DroppedTotal,
-    IReadOnlyDictionary<string, long> Dropped)
+    IReadOnlyDictionary<string, long> Dropped,
+    double Stress,
+    double PacketRatePps)
 {
     /// <summary>Takes a snapshot.</summary>
-    public static BridgeStats From(ConferenceManager conferences, BridgeCounters c)
+    public static BridgeStats From(ConferenceManager conferences, BridgeCounters c, StressSample stress)
     {
+        ArgumentNullException.ThrowIfNull(stress);
         ArgumentNullException.ThrowIfNull(conferences);
         ArgumentNullException.ThrowIfNull(c);
         return new BridgeStats(
@@ -41,6 +45,8 @@ public sealed record BridgeStats(
             Volatile.Read(ref c.IceFailures),
             Volatile.Read(ref c.DtlsFailures),
             c.DroppedTotal(),
-            Enum.GetValues<DropReason>().ToDictionary(DropReasonNames.Of, c.Dropped));
+            Enum.GetValues<DropReason>().ToDictionary(DropReasonNames.Of, c.Dropped),
+            stress.Stress,
+            stress.PacketRatePps);
     }
 }

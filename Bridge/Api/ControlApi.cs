@@ -85,7 +85,7 @@ public static class ControlApi
             return Results.NoContent();
         });
 
-        api.MapGet("/stats", (ConferenceManager m, BridgeCounters c) => Results.Ok(BridgeStats.From(m, c)));
+        api.MapGet("/stats", (ConferenceManager m, BridgeCounters c, Registration.StressMeter s) => Results.Ok(BridgeStats.From(m, c, s.Current)));
     }
 
     private static Endpoint? Find(ConferenceManager m, string conference, string endpoint) =>

@@ -5,6 +5,7 @@ using Bridge.Dtls;
 using Bridge.Forwarding;
 using Bridge.Metrics;
 using Bridge.Relay;
+using Bridge.Registration;
 using Bridge.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -54,10 +55,13 @@ public static class BridgeHost
         services.AddSingleton<Forwarder>();
         services.AddSingleton<RtcpHandler>();
         services.AddSingleton<PacketRouter>();
+        services.AddSingleton(sp => SignalingReporter.CreateMeter(options, sp.GetRequiredService<BridgeCounters>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ReportCounters>();
         services.AddSingleton<BridgeMetrics>();
         services.AddHostedService<ReceiveLoop>();
         services.AddHostedService<ConsentMonitor>();
         services.AddHostedService<RelayMonitor>();
+        services.AddHostedService<SignalingReporter>();
 
         var app = builder.Build();
         app.MapGet("/health", (ConferenceManager m) => Results.Ok(new { status = "ok", conferences = m.Conferences.Count, endpoints = m.EndpointCount }));

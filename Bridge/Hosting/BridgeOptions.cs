@@ -53,6 +53,21 @@ public sealed class BridgeOptions
     /// <summary>Packets kept per audio source to answer NACKs (power of two). Defaults to 64.</summary>
     public int AudioPacketCacheSize { get; set; } = 64;
 
+    /// <summary>Base URL of the main signaling node to register with and report stats to. Defaults to none: no registration.</summary>
+    public string? SignalingUrl { get; set; }
+
+    /// <summary>This bridge's region, a preference in bridge selection (1..64 of A-Z a-z 0-9 - _ .). Defaults to "default".</summary>
+    public string Region { get; set; } = "default";
+
+    /// <summary>Media datagrams per second (in plus out) at which this bridge's stress is 1.0. Defaults to 200000.</summary>
+    public int CapacityPacketsPerSecond { get; set; } = 200_000;
+
+    /// <summary>Seconds between stress samples and reports to signaling. Defaults to 5.</summary>
+    public int ReportIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Whether the process CPU share counts in stress. Defaults to true; false when several bridges share one process.</summary>
+    public bool StressIncludesCpu { get; set; } = true;
+
     /// <summary>SRTP profiles in preference order for DTLS use_srtp. Defaults to GCM, then AES-CM/HMAC-SHA1-80.</summary>
     public List<SrtpProfile> SrtpProfiles { get; set; } = [];
 

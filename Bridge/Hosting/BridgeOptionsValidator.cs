@@ -19,7 +19,7 @@ public sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
             }
         }
 
-        Check(options.BridgeId.Length is > 0 and <= 64 && options.BridgeId.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'), nameof(options.BridgeId), $"must be 1..64 characters of A-Z a-z 0-9 - _ ., got '{options.BridgeId}'");
+        Check(IsId(options.BridgeId), nameof(options.BridgeId), $"must be 1..64 characters of A-Z a-z 0-9 - _ ., got '{options.BridgeId}'");
         Check(options.RelayDownAfterSeconds is >= 0.5 and <= 60, nameof(options.RelayDownAfterSeconds), $"must be 0.5..60, got {options.RelayDownAfterSeconds}");
         Check(IPAddress.TryParse(options.MediaBindAddress, out _), nameof(options.MediaBindAddress), $"must be an IP address, got '{options.MediaBindAddress}'");
         Check(options.MediaPort is >= 0 and <= 65535, nameof(options.MediaPort), $"must be 0..65535, got {options.MediaPort}");
@@ -33,9 +33,15 @@ public sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
         Check(options.ReceiverVideoSlots is >= 0 and <= 16, nameof(options.ReceiverVideoSlots), $"must be 0..16, got {options.ReceiverVideoSlots}");
         Check(IsPowerOfTwoIn(options.VideoPacketCacheSize, 16, 8192), nameof(options.VideoPacketCacheSize), $"must be a power of two in 16..8192, got {options.VideoPacketCacheSize}");
         Check(IsPowerOfTwoIn(options.AudioPacketCacheSize, 16, 8192), nameof(options.AudioPacketCacheSize), $"must be a power of two in 16..8192, got {options.AudioPacketCacheSize}");
+        Check(options.SignalingUrl is null || (Uri.TryCreate(options.SignalingUrl, UriKind.Absolute, out var signaling) && signaling.Scheme is "http" or "https"), nameof(options.SignalingUrl), $"must be an http(s) URL when set, got '{options.SignalingUrl}'");
+        Check(IsId(options.Region), nameof(options.Region), $"must be 1..64 characters of A-Z a-z 0-9 - _ ., got '{options.Region}'");
+        Check(options.CapacityPacketsPerSecond is >= 100 and <= 100_000_000, nameof(options.CapacityPacketsPerSecond), $"must be 100..100000000, got {options.CapacityPacketsPerSecond}");
+        Check(options.ReportIntervalSeconds is >= 1 and <= 60, nameof(options.ReportIntervalSeconds), $"must be 1..60, got {options.ReportIntervalSeconds}");
         Check(options.SrtpProfiles.All(Enum.IsDefined) && options.SrtpProfiles.Distinct().Count() == options.SrtpProfiles.Count, nameof(options.SrtpProfiles), "must list distinct known profiles (AeadAes128Gcm, AesCm128HmacSha1Tag80)");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static bool IsId(string? value) => value is { Length: > 0 and <= 64 } && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.');
 
     private static bool IsPowerOfTwoIn(int value, int min, int max) => value >= min && value <= max && (value & (value - 1)) == 0;
 }

@@ -1,4 +1,5 @@
 using Bridge.Conferences;
+using Bridge.Registration;
 using Bridge.Relay;
 using BridgeRelay.Link;
 using Prometheus;
@@ -24,10 +25,16 @@ public sealed class BridgeMetrics
     private readonly Counter _relayDropped;
     private readonly (Counter Counter, Func<RelayLink, long> Read)[] _relayTotals;
     private readonly RelayDropReason[] _relayReasons = Enum.GetValues<RelayDropReason>();
+    private readonly StressMeter _stressMeter;
+    private readonly ReportCounters _reportCounters;
+    private readonly Gauge _stress;
+    private readonly Counter _reports;
 
     /// <summary>Registers the bridge's metrics in its own registry.</summary>
-    public BridgeMetrics(BridgeCounters counters, ConferenceManager conferences, RelayManager relays)
+    public BridgeMetrics(BridgeCounters counters, ConferenceManager conferences, RelayManager relays, StressMeter stress, ReportCounters reports)
     {
+        _stressMeter = stress;
+        _reportCounters = reports;
         _counters = counters;
         _conferences = conferences;
         _relays = relays;
@@ -66,6 +73,8 @@ public sealed class BridgeMetrics
             (factory.CreateCounter("bridge_relay_packets_sent_total", "Relay datagrams sent."), l => l.Counters.PacketsOut),
             (factory.CreateCounter("bridge_relay_sent_bytes_total", "Bytes of relay datagrams sent."), l => l.Counters.BytesOut),
         ];
+        _stress = factory.CreateGauge("bridge_stress", "Stress over the last report interval: max(packet rate / capacity, CPU share); the figure signaling selects bridges by.");
+        _reports = factory.CreateCounter("bridge_signaling_reports_total", "Stats reports sent to the signaling node, by result.", "result");
         Registry.AddBeforeCollectCallback(Update);
     }
 
@@ -95,6 +104,11 @@ public sealed class BridgeMetrics
         _endpointCount.WithLabels("sender").Set(senders);
         _endpointCount.WithLabels("receiver").Set(receivers);
         UpdateRelays();
+        _stress.Set(_stressMeter.Current.Stress);
+        foreach (var outcome in Enum.GetValues<ReportOutcome>())
+        {
+            _reports.WithLabels(ReportCounters.Label(outcome)).IncTo(_reportCounters.Of(outcome));
+        }
     }
 
     // Totals over the current links; a counter never goes back when a link is removed.

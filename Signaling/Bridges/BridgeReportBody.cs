@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Signaling.Bridges;
+
+/// <summary>A bridge's registration and stats report as POSTed to /bridges/{id}, validated (see docs/signaling.md, Bridge registration).</summary>
+/// <param name="BridgeId">The bridge's id, equal to the one in the URL.</param>
+/// <param name="Region">Its region.</param>
+/// <param name="ApiUrl">Its control API's base URL.</param>
+/// <param name="MediaHost">The address in its ICE candidates.</param>
+/// <param name="MediaPort">Its media UDP port.</param>
+/// <param name="CapacityPps">Packet rate at which its stress is 1.0.</param>
+/// <param name="Stress">max(packet rate / capacity, CPU share).</param>
+/// <param name="PacketRatePps">Datagrams in plus out per second over its last interval.</param>
+/// <param name="Endpoints">Endpoints it holds.</param>
+/// <param name="Conferences">Conferences it holds.</param>
+/// <param name="Relays">Relay links it has.</param>
+public sealed record BridgeReportBody(
+    string BridgeId,
+    string Region,
+    string ApiUrl,
+    string MediaHost,
+    int MediaPort,
+    double CapacityPps,
+    double Stress,
+    double PacketRatePps,
+    int Endpoints,
+    int Conferences,
+    int Relays)
+{
+    /// <summary>Largest body accepted; a report is a few hundred bytes.</summary>
+    public const int MaxBytes = 16 * 1024;
+
+    /// <summary>Highest stress accepted; bridges clamp to 1.5, anything far above is a broken reporter.</summary>
+    public const double MaxStress = 100;
+
+    private const int MaxIdLength = 64;
+    private const int MaxUrlLength = 2048;
+
+    /// <summary>
+    /// Parses and validates a report for the bridge <paramref name="routeId"/>; on failure <paramref name="error"/> starts with the
+    /// offending field's name. Never throws on hostile input.
+    /// </summary>
+    public static bool TryParse(string routeId, ReadOnlySpan<byte> json, out BridgeReportBody? report, out string error)
+    {
+        report = null;
+        if (!IsId(routeId))
+        {
+            error = $"bridgeId in the URL must be 1-{MaxIdLength} of A-Z a-z 0-9 - _ .";
+            return false;
+        }
+
+        if (json.Length > MaxBytes)
+        {
+            error = $"body must be at most {MaxBytes} bytes";
+            return false;
+        }
+
+        // JsonDocument does not check UTF-8 inside strings until one is read, and then it throws.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            error = "body must be UTF-8";
+            return false;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 4 });
+        }
+        catch (JsonException)
+        {
+            error = "body must be a JSON object";
+            return false;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                error = "body must be a JSON object";
+                return false;
+            }
+
+            var fields = new Fields(root);
+            string? bridgeId = null, region = null, apiUrl = null, mediaHost = null;
+            int mediaPort = 0, endpoints = 0, conferences = 0, relays = 0;
+            double capacity = 0, stress = 0, packetRate = 0;
+            var ok =
+                fields.String("bridgeId", s => s == routeId, "must equal the id in the URL", out bridgeId)
+                && fields.String("region", IsId, $"must be 1-{MaxIdLength} of A-Z a-z 0-9 - _ .", out region)
+                && fields.String("apiUrl", IsHttpUrl, "must be an absolute http(s) URL", out apiUrl)
+                && fields.String("mediaHost", IsHost, "must be an IP address or host name", out mediaHost)
+                && fields.Int("mediaPort", 1, 65535, out mediaPort)
+                && fields.Number("capacityPps", v => v > 0, "must be a positive number", out capacity)
+                && fields.Number("stress", v => v is >= 0 and <= MaxStress, $"must be a number in 0..{MaxStress}", out stress)
+                && fields.Number("packetRatePps", v => v >= 0, "must be a non-negative number", out packetRate)
+                && fields.Int("endpoints", 0, int.MaxValue, out endpoints)
+                && fields.Int("conferences", 0, int.MaxValue, out conferences)
+                && fields.Int("relays", 0, int.MaxValue, out relays);
+            if (!ok)
+            {
+                error = fields.Error;
+                return false;
+            }
+
+            report = new BridgeReportBody(bridgeId!, region!, apiUrl!, mediaHost!, mediaPort, capacity, stress, packetRate, endpoints, conferences, relays);
+            error = "";
+            return true;
+        }
+    }
+
+    private static bool IsId(string value) =>
+        value.Length is > 0 and <= MaxIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static bool IsHttpUrl(string value) =>
+        value.Length <= MaxUrlLength && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+
+    private static bool IsHost(string value) =>
+        value.Length is > 0 and <= 253 && (IPAddress.TryParse(value, out _) || Uri.CheckHostName(value) == UriHostNameType.Dns);
+
+    /// <summary>Reads typed fields of one object, keeping the first error.</summary>
+    private sealed class Fields(JsonElement root)
+    {
+        public string Error { get; private set; } = "";
+
+        public bool String(string name, Func<string, bool> valid, string rule, out string? value)
+        {
+            value = root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+            return (value is not null && valid(value)) || Fail(name, rule);
+        }
+
+        public bool Int(string name, int min, int max, out int value)
+        {
+            value = 0;
+            return (root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out value) && value >= min && value <= max)
+                || Fail(name, $"must be an integer in {min}..{max}");
+        }
+
+        public bool Number(string name, Func<double, bool> valid, string rule, out double value)
+        {
+            value = 0;
+            return (root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out value) && double.IsFinite(value) && valid(value))
+                || Fail(name, rule);
+        }
+
+        private bool Fail(string name, string rule)
+        {
+            Error = $"{name} {rule}";
+            return false;
+        }
+    }
+}

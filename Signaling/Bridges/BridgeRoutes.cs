@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Signaling.Bridges;
+
+/// <summary>The bridge registration routes of the main node: POST /bridges/{id} (register, then report) and GET /bridges.</summary>
+public static partial class BridgeRoutes
+{
+    /// <summary>Maps the routes; when <paramref name="secret"/> is set both demand "Authorization: Bearer &lt;secret&gt;".</summary>
+    public static void MapBridgeRoutes(this IEndpointRouteBuilder app, string? secret)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var group = app.MapGroup("/bridges");
+        if (secret is not null)
+        {
+            var expected = Encoding.UTF8.GetBytes("Bearer " + secret);
+            group.AddEndpointFilter(async (context, next) =>
+                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers.Authorization.ToString()), expected)
+                    ? await next(context).ConfigureAwait(false)
+                    : Results.Json(new { error = "missing or wrong bearer token" }, statusCode: StatusCodes.Status401Unauthorized));
+        }
+
+        group.MapPost("/{id}", async (string id, HttpRequest request, BridgeRegistry registry, ILogger<BridgeRegistry> log) =>
+        {
+            var body = await ReadBodyAsync(request).ConfigureAwait(false);
+            if (body is null)
+            {
+                return Results.BadRequest(new { error = $"body must be at most {BridgeReportBody.MaxBytes} bytes" });
+            }
+
+            if (!BridgeReportBody.TryParse(id, body, out var report, out var error) || report is null)
+            {
+                return Results.BadRequest(new { error });
+            }
+
+            if (!registry.Accept(report))
+            {
+                return Results.Ok(new { bridgeId = id, registered = false });
+            }
+
+            LogRegistered(log, id, report.Region, report.ApiUrl, report.CapacityPps);
+            return Results.Created($"/bridges/{id}", new { bridgeId = id, registered = true });
+        });
+
+        group.MapGet("", (BridgeRegistry registry) => Results.Ok(registry.List().Select(b => new
+        {
+            b.Report.BridgeId,
+            b.State,
+            b.Report.Region,
+            b.Report.ApiUrl,
+            b.Report.MediaHost,
+            b.Report.MediaPort,
+            b.Report.CapacityPps,
+            b.CapacityEndpoints,
+            b.Report.Stress,
+            b.CorrectedStress,
+            b.Report.PacketRatePps,
+            b.Report.Endpoints,
+            b.Report.Conferences,
+            b.Report.Relays,
+            b.SecondsSinceReport,
+        })));
+    }
+
+    // Reads at most MaxBytes + 1 so an oversized body is refused without buffering it whole; null when too long.
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > BridgeReportBody.MaxBytes)
+            {
+                return null;
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "bridge {BridgeId} registered: region {Region}, api {ApiUrl}, capacity {CapacityPps} pps")]
+    private static partial void LogRegistered(ILogger logger, string bridgeId, string region, string apiUrl, double capacityPps);
+}

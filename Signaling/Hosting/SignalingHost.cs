@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Signaling.Assignment;
+using Signaling.Bridges;
+
+namespace Signaling.Hosting;
+
+/// <summary>Builds the main signaling node's HTTP host: /health, /metrics and the bridge registration routes, with the sweep of silent bridges.</summary>
+public static class SignalingHost
+{
+    /// <summary>
+    /// Builds the host from command-line arguments and configuration ("Signaling:*" keys, environment variables Signaling__*);
+    /// <paramref name="configure"/> overrides options and <paramref name="time"/> the clock (tests). Throws
+    /// <see cref="OptionsValidationException"/> naming the bad key.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<SignalingOptions>? configure = null, TimeProvider? time = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var options = new SignalingOptions();
+        builder.Configuration.GetSection(SignalingOptions.Section).Bind(options);
+        configure?.Invoke(options);
+        var validation = new SignalingOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(SignalingOptions.Section, typeof(SignalingOptions), validation.Failures);
+        }
+
+        builder.WebHost.UseUrls(options.Url);
+        // A report every few seconds per bridge would bury the registration and loss lines operators need.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var clock = time ?? TimeProvider.System;
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(clock);
+        services.AddSingleton(new BridgeSelector(clock, new BridgeSelectorOptions
+        {
+            ReportInterval = TimeSpan.FromSeconds(options.ReportIntervalSeconds),
+            MissedReportsBeforeOut = options.MissedReportsBeforeOut,
+        }));
+        services.AddSingleton(sp => new BridgeRegistry(sp.GetRequiredService<BridgeSelector>(), clock, options.EndpointPacketsPerSecond));
+        services.AddSingleton<SignalingMetrics>();
+        services.AddHostedService<BridgeSweeper>();
+
+        var app = builder.Build();
+        app.MapGet("/health", (BridgeRegistry r) => Results.Ok(new { status = "ok", role = "main", bridges = r.List().Count(b => b.State == "alive") }));
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<SignalingMetrics>().Registry);
+        app.MapBridgeRoutes(options.BridgeSecret);
+        return app;
+    }
+}
