@@ -1,3 +1,4 @@
+using BridgeRelay.Contracts;
 using Microsoft.Extensions.Time.Testing;
 using Signaling.Assignment;
 using Signaling.Bridges;
@@ -14,7 +15,7 @@ public class BridgeRegistryTests
         _registry = new BridgeRegistry(new BridgeSelector(_time, new BridgeSelectorOptions { ReportInterval = TimeSpan.FromSeconds(5) }), _time, endpointPacketsPerSecond: 400);
     }
 
-    private static BridgeReportBody Report(string id, double stress = 0.1, double capacity = 200_000) =>
+    private static BridgeReport Report(string id, double stress = 0.1, double capacity = 200_000) =>
         new(id, "eu", $"http://{id}.test:8080", "192.0.2.1", 10000, capacity, stress, stress * capacity, 10, 1, 0);
 
     [Fact]

@@ -1,3 +1,4 @@
+using BridgeRelay.Contracts;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -111,7 +112,7 @@ public class RegistrationTests
         Assert.Equal(0, counters.Of(ReportOutcome.Ok));
         Assert.Empty(await signaling.BridgesAsync(Secret));
         Assert.Equal(HttpStatusCode.Unauthorized, (await signaling.Http.GetAsync("/bridges")).StatusCode);
-        using var post = await signaling.Http.PostAsync("/bridges/reg-auth", new StringContent(BridgeReportBodyTests.Valid, Encoding.UTF8, "application/json"));
+        using var post = await signaling.Http.PostAsync("/bridges/reg-auth", new StringContent(BridgeReportParserTests.Valid, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
 
         var metricsRequest = new HttpRequestMessage(HttpMethod.Get, "/metrics");
@@ -165,7 +166,7 @@ public class RegistrationTests
     public async Task A_bad_body_gets_400_naming_the_field(string id, string? body, string field)
     {
         await using var signaling = await TestSignaling.StartAsync();
-        body ??= BridgeReportBodyTests.Valid.Replace("10000", "70000", StringComparison.Ordinal);
+        body ??= BridgeReportParserTests.Valid.Replace("10000", "70000", StringComparison.Ordinal);
         using var response = await signaling.Http.PostAsync($"/bridges/{id}", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString();
@@ -177,8 +178,8 @@ public class RegistrationTests
     public async Task A_good_body_posted_by_hand_registers_once_then_reports()
     {
         await using var signaling = await TestSignaling.StartAsync();
-        using var first = await signaling.Http.PostAsync("/bridges/b1", new StringContent(BridgeReportBodyTests.Valid, Encoding.UTF8, "application/json"));
-        using var second = await signaling.Http.PostAsync("/bridges/b1", new StringContent(BridgeReportBodyTests.Valid, Encoding.UTF8, "application/json"));
+        using var first = await signaling.Http.PostAsync("/bridges/b1", new StringContent(BridgeReportParserTests.Valid, Encoding.UTF8, "application/json"));
+        using var second = await signaling.Http.PostAsync("/bridges/b1", new StringContent(BridgeReportParserTests.Valid, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(0.25, (await signaling.BridgesAsync())["b1"].GetProperty("stress").GetDouble());

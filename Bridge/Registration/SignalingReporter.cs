@@ -1,3 +1,4 @@
+using BridgeRelay.Contracts;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;

@@ -1,3 +1,4 @@
+using BridgeRelay.Contracts;
 using Signaling.Assignment;
 
 namespace Signaling.Bridges;
@@ -15,7 +16,7 @@ public enum BridgeState
 
 /// <summary>One bridge as GET /bridges lists it: its last report plus what the selector makes of it.</summary>
 public sealed record RegisteredBridge(
-    BridgeReportBody Report,
+    BridgeReport Report,
     string State,
     int CapacityEndpoints,
     double CorrectedStress,
@@ -55,7 +56,7 @@ public sealed class BridgeRegistry
     public BridgeSelector Selector { get; }
 
     /// <summary>Records a report; true when it (re-)registered the bridge: first report, or first after it went out.</summary>
-    public bool Accept(BridgeReportBody report)
+    public bool Accept(BridgeReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         lock (_lock)
@@ -110,8 +111,8 @@ public sealed class BridgeRegistry
     /// <summary>The lower-case spelling of a state, as in GET /bridges and metric labels.</summary>
     public static string StateName(BridgeState state) => state.ToString().ToLowerInvariant();
 
-    private int CapacityEndpoints(BridgeReportBody report) =>
+    private int CapacityEndpoints(BridgeReport report) =>
         (int)Math.Clamp(report.CapacityPps / _endpointPacketsPerSecond, 1, int.MaxValue);
 
-    private sealed record Entry(BridgeReportBody Report, long LastReport, bool Out);
+    private sealed record Entry(BridgeReport Report, long LastReport, bool Out);
 }

@@ -1,3 +1,4 @@
+using BridgeRelay.Contracts;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -29,10 +30,10 @@ public static partial class BridgeRoutes
             var body = await ReadBodyAsync(request).ConfigureAwait(false);
             if (body is null)
             {
-                return Results.BadRequest(new { error = $"body must be at most {BridgeReportBody.MaxBytes} bytes" });
+                return Results.BadRequest(new { error = $"body must be at most {BridgeReportParser.MaxBytes} bytes" });
             }
 
-            if (!BridgeReportBody.TryParse(id, body, out var report, out var error) || report is null)
+            if (!BridgeReportParser.TryParse(id, body, out var report, out var error) || report is null)
             {
                 return Results.BadRequest(new { error });
             }
@@ -75,7 +76,7 @@ public static partial class BridgeRoutes
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > BridgeReportBody.MaxBytes)
+            if (buffer.Length > BridgeReportParser.MaxBytes)
             {
                 return null;
             }

@@ -1,7 +1,8 @@
-namespace Bridge.Registration;
+namespace BridgeRelay.Contracts;
 
 /// <summary>
-/// The body a bridge POSTs to <c>{Signaling:Url}/bridges/{bridgeId}</c> every report interval (docs/signaling.md, Bridge registration).
+/// The body a bridge POSTs to <c>{Signaling:Url}/bridges/{bridgeId}</c> every report interval (docs/signaling.md,
+/// Bridge registration). A wire type shared by Bridge (writer) and Signaling (reader), so it lives here where both see it.
 /// </summary>
 /// <param name="BridgeId">This bridge's id (Bridge:BridgeId).</param>
 /// <param name="Region">Its region (Bridge:Region), a selection preference.</param>

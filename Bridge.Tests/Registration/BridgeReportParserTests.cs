@@ -1,18 +1,19 @@
+using BridgeRelay.Contracts;
 using System.Text;
 using System.Text.Json.Nodes;
 using Signaling.Bridges;
 
 namespace Bridge.Tests.Registration;
 
-public class BridgeReportBodyTests
+public class BridgeReportParserTests
 {
     internal const string Valid = """
         {"bridgeId":"b1","region":"eu-west","apiUrl":"http://10.0.0.5:8080","mediaHost":"203.0.113.7","mediaPort":10000,
          "capacityPps":200000,"stress":0.25,"packetRatePps":50000,"endpoints":120,"conferences":3,"relays":2}
         """;
 
-    private static bool Parse(string json, out BridgeReportBody? report, out string error, string id = "b1") =>
-        BridgeReportBody.TryParse(id, Encoding.UTF8.GetBytes(json), out report, out error);
+    private static bool Parse(string json, out BridgeReport? report, out string error, string id = "b1") =>
+        BridgeReportParser.TryParse(id, Encoding.UTF8.GetBytes(json), out report, out error);
 
     private static string With(string field, JsonNode? value)
     {
@@ -32,7 +33,7 @@ public class BridgeReportBodyTests
     public void A_full_report_parses_field_by_field()
     {
         Assert.True(Parse(Valid, out var r, out var error), error);
-        Assert.Equal(new BridgeReportBody("b1", "eu-west", "http://10.0.0.5:8080", "203.0.113.7", 10000, 200000, 0.25, 50000, 120, 3, 2), r);
+        Assert.Equal(new BridgeReport("b1", "eu-west", "http://10.0.0.5:8080", "203.0.113.7", 10000, 200000, 0.25, 50000, 120, 3, 2), r);
     }
 
     [Theory]
@@ -104,7 +105,7 @@ public class BridgeReportBodyTests
     [Fact]
     public void An_oversized_body_and_a_bad_url_id_are_refused()
     {
-        Assert.False(BridgeReportBody.TryParse("b1", new byte[BridgeReportBody.MaxBytes + 1], out _, out var error));
+        Assert.False(BridgeReportParser.TryParse("b1", new byte[BridgeReportParser.MaxBytes + 1], out _, out var error));
         Assert.StartsWith("body ", error, StringComparison.Ordinal);
         Assert.False(Parse(Valid, out _, out error, id: "b 1"));
         Assert.StartsWith("bridgeId ", error, StringComparison.Ordinal);
@@ -116,7 +117,7 @@ public class BridgeReportBodyTests
         var bytes = Encoding.UTF8.GetBytes(Valid);
         for (var n = 0; n < bytes.Length; n++)
         {
-            Assert.False(BridgeReportBody.TryParse("b1", bytes.AsSpan(0, n), out _, out var error));
+            Assert.False(BridgeReportParser.TryParse("b1", bytes.AsSpan(0, n), out _, out var error));
             Assert.NotEmpty(error);
         }
 
@@ -125,7 +126,7 @@ public class BridgeReportBodyTests
         {
             var copy = (byte[])bytes.Clone();
             copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
-            if (!BridgeReportBody.TryParse("b1", copy, out var report, out var error))
+            if (!BridgeReportParser.TryParse("b1", copy, out var report, out var error))
             {
                 Assert.NotEmpty(error);
             }
@@ -136,7 +137,7 @@ public class BridgeReportBodyTests
 
             var noise = new byte[random.Next(1, 300)];
             random.NextBytes(noise);
-            Assert.False(BridgeReportBody.TryParse("b1", noise, out _, out _));
+            Assert.False(BridgeReportParser.TryParse("b1", noise, out _, out _));
         }
     }
 }

@@ -1,32 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using BridgeRelay.Contracts;
 
 namespace Signaling.Bridges;
 
-/// <summary>A bridge's registration and stats report as POSTed to /bridges/{id}, validated (see docs/signaling.md, Bridge registration).</summary>
-/// <param name="BridgeId">The bridge's id, equal to the one in the URL.</param>
-/// <param name="Region">Its region.</param>
-/// <param name="ApiUrl">Its control API's base URL.</param>
-/// <param name="MediaHost">The address in its ICE candidates.</param>
-/// <param name="MediaPort">Its media UDP port.</param>
-/// <param name="CapacityPps">Packet rate at which its stress is 1.0.</param>
-/// <param name="Stress">max(packet rate / capacity, CPU share).</param>
-/// <param name="PacketRatePps">Datagrams in plus out per second over its last interval.</param>
-/// <param name="Endpoints">Endpoints it holds.</param>
-/// <param name="Conferences">Conferences it holds.</param>
-/// <param name="Relays">Relay links it has.</param>
-public sealed record BridgeReportBody(
-    string BridgeId,
-    string Region,
-    string ApiUrl,
-    string MediaHost,
-    int MediaPort,
-    double CapacityPps,
-    double Stress,
-    double PacketRatePps,
-    int Endpoints,
-    int Conferences,
-    int Relays)
+/// <summary>Reads and validates the <see cref="BridgeReport"/> a bridge POSTs to /bridges/{id} (see docs/signaling.md, Bridge registration).</summary>
+public static class BridgeReportParser
 {
     /// <summary>Largest body accepted; a report is a few hundred bytes.</summary>
     public const int MaxBytes = 16 * 1024;
@@ -41,7 +20,7 @@ public sealed record BridgeReportBody(
     /// Parses and validates a report for the bridge <paramref name="routeId"/>; on failure <paramref name="error"/> starts with the
     /// offending field's name. Never throws on hostile input.
     /// </summary>
-    public static bool TryParse(string routeId, ReadOnlySpan<byte> json, out BridgeReportBody? report, out string error)
+    public static bool TryParse(string routeId, ReadOnlySpan<byte> json, out BridgeReport? report, out string error)
     {
         report = null;
         if (!IsId(routeId))
@@ -105,7 +84,7 @@ public sealed record BridgeReportBody(
                 return false;
             }
 
-            report = new BridgeReportBody(bridgeId!, region!, apiUrl!, mediaHost!, mediaPort, capacity, stress, packetRate, endpoints, conferences, relays);
+            report = new BridgeReport(bridgeId!, region!, apiUrl!, mediaHost!, mediaPort, capacity, stress, packetRate, endpoints, conferences, relays);
             error = "";
             return true;
         }
