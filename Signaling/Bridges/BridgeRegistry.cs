@@ -69,6 +69,15 @@ public sealed class BridgeRegistry
         }
     }
 
+    /// <summary>The control API of <paramref name="bridgeId"/> from its last report, or null when it never reported or its URL is unusable.</summary>
+    public Uri? ApiUrlOf(string bridgeId)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(bridgeId, out var entry) && Uri.TryCreate(entry.Report.ApiUrl, UriKind.Absolute, out var url) ? url : null;
+        }
+    }
+
     /// <summary>Takes silent bridges out of selection (<see cref="BridgeSelector.Sweep"/>) and returns them with the conferences whose core each was.</summary>
     public IReadOnlyList<BridgeLoss> Sweep()
     {

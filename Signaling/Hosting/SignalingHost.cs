@@ -7,10 +7,11 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using Signaling.Assignment;
 using Signaling.Bridges;
+using Signaling.Clients;
 
 namespace Signaling.Hosting;
 
-/// <summary>Builds the main signaling node's HTTP host: /health, /metrics and the bridge registration routes, with the sweep of silent bridges.</summary>
+/// <summary>Builds the main signaling node's HTTP host: /health, /metrics, the bridge registration routes and the client WebSocket /ws, with the sweep of silent bridges.</summary>
 public static class SignalingHost
 {
     /// <summary>
@@ -44,12 +45,24 @@ public static class SignalingHost
         }));
         services.AddSingleton(sp => new BridgeRegistry(sp.GetRequiredService<BridgeSelector>(), clock, options.EndpointPacketsPerSecond));
         services.AddSingleton<SignalingMetrics>();
+        services.AddSingleton(new RoomPolicies());
+        services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>()));
+        services.AddSingleton(new BridgeApiClient(options.BridgeSecret, TimeSpan.FromSeconds(5)));
+        services.AddSingleton(sp => new ClientHub(
+            sp.GetRequiredService<RoomRegistry>(),
+            sp.GetRequiredService<BridgeRegistry>(),
+            sp.GetRequiredService<BridgeApiClient>(),
+            sp.GetRequiredService<SignalingMetrics>(),
+            options,
+            clock,
+            sp.GetRequiredService<ILogger<ClientConnection>>()));
         services.AddHostedService<BridgeSweeper>();
 
         var app = builder.Build();
         app.MapGet("/health", (BridgeRegistry r) => Results.Ok(new { status = "ok", role = "main", bridges = r.List().Count(b => b.State == "alive") }));
         app.MapMetrics("/metrics", app.Services.GetRequiredService<SignalingMetrics>().Registry);
         app.MapBridgeRoutes(options.BridgeSecret);
+        app.MapClientSocket();
         return app;
     }
 }

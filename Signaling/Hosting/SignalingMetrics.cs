@@ -9,6 +9,8 @@ public sealed class SignalingMetrics
     private readonly BridgeRegistry _bridges;
     private readonly Gauge _bridgeStates;
     private readonly BridgeState[] _states = Enum.GetValues<BridgeState>();
+    private readonly Gauge _participants;
+    private readonly Counter _joins;
 
     /// <summary>Registers the metrics; figures are read from <paramref name="bridges"/> at scrape time.</summary>
     public SignalingMetrics(BridgeRegistry bridges)
@@ -17,8 +19,19 @@ public sealed class SignalingMetrics
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _bridgeStates = factory.CreateGauge("signaling_bridges", "Registered bridges, by state (alive, out, failed).", "state");
+        _participants = factory.CreateGauge("signaling_participants", "Participants joined on this node's WebSocket.");
+        _joins = factory.CreateCounter("signaling_joins_total", "Join requests by outcome (participant, room-full, visitors-disabled, internal).", "result");
         Registry.AddBeforeCollectCallback(Update);
     }
+
+    /// <summary>Counts one join with outcome <paramref name="result"/>.</summary>
+    public void CountJoin(string result) => _joins.WithLabels(result).Inc();
+
+    /// <summary>A participant joined.</summary>
+    public void ParticipantJoined() => _participants.Inc();
+
+    /// <summary>A participant left or its connection closed.</summary>
+    public void ParticipantLeft() => _participants.Dec();
 
     /// <summary>The registry served on /metrics.</summary>
     public CollectorRegistry Registry { get; }

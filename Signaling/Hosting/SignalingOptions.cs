@@ -9,7 +9,10 @@ public sealed class SignalingOptions
     /// <summary>Listen address of the HTTP host (/health, /metrics, /bridges). Defaults to http://127.0.0.1:7070.</summary>
     public string Url { get; set; } = "http://127.0.0.1:7070";
 
-    /// <summary>Bearer secret bridges must send (their Bridge:ApiSecret); also guards GET /bridges. Defaults to none: open, local use only.</summary>
+    /// <summary>This node's id, announced to clients in <c>welcome</c> (1-64 of A-Z a-z 0-9 - _ .). Defaults to "main".</summary>
+    public string NodeId { get; set; } = "main";
+
+    /// <summary>Bearer secret bridges must send (their Bridge:ApiSecret); also guards GET /bridges and is sent on control-API calls to bridges. Defaults to none: open, local use only.</summary>
     public string? BridgeSecret { get; set; }
 
     /// <summary>Seconds between bridge reports (the bridges' Bridge:ReportIntervalSeconds) and between sweeps. Defaults to 5.</summary>

@@ -19,6 +19,7 @@ public sealed class SignalingOptionsValidator : IValidateOptions<SignalingOption
         }
 
         Check(Uri.TryCreate(options.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https", nameof(options.Url), $"must be an http(s) URL, got '{options.Url}'");
+        Check(options.NodeId is { Length: >= 1 and <= 64 } && options.NodeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), nameof(options.NodeId), "must be 1-64 of A-Z a-z 0-9 - _ .");
         Check(options.BridgeSecret is null || options.BridgeSecret.Length >= 16, nameof(options.BridgeSecret), "must be at least 16 characters when set");
         Check(options.ReportIntervalSeconds is >= 1 and <= 60, nameof(options.ReportIntervalSeconds), $"must be 1..60, got {options.ReportIntervalSeconds}");
         Check(options.MissedReportsBeforeOut is >= 1 and <= 100, nameof(options.MissedReportsBeforeOut), $"must be 1..100, got {options.MissedReportsBeforeOut}");

@@ -1,0 +1,312 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Signaling.Assignment;
+using Signaling.Protocol;
+
+namespace Signaling.Clients;
+
+/// <summary>
+/// One client WebSocket: sends <c>welcome</c>, then reads frames under the frame limit and the rate limit, parses them,
+/// checks the order rules and handles join, offer, media, leave and ping (docs/signaling-protocol.md, "Server integration").
+/// Everything a client sends affects only its own connection; the worst it can do is get itself closed.
+/// </summary>
+internal sealed partial class ClientConnection
+{
+    /// <summary>Frames queued for a client that reads too slowly; beyond this it is dropped rather than let grow.</summary>
+    private const int OutboundQueue = 256;
+
+    private readonly WebSocket _socket;
+    private readonly ClientHub _hub;
+    private readonly ClientRateLimiter _limiter;
+    private readonly ClientProtocolState _state = new();
+    private readonly Channel<Outgoing> _outbound = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(OutboundQueue) { SingleReader = true });
+    private Room? _room;
+    private RoomMember? _member;
+
+    /// <summary>Serves <paramref name="socket"/> with the node's shared state.</summary>
+    public ClientConnection(WebSocket socket, ClientHub hub)
+    {
+        _socket = socket;
+        _hub = hub;
+        _limiter = new ClientRateLimiter(hub.RateLimit, hub.Time);
+    }
+
+    /// <summary>Queues <paramref name="message"/>; a client whose queue is full is too slow and gets aborted.</summary>
+    public void Send(ServerMessage message)
+    {
+        if (!_outbound.Writer.TryWrite(new Outgoing(ServerMessageWriter.Write(message), null)))
+        {
+            _outbound.Writer.TryComplete();
+            _socket.Abort();
+        }
+    }
+
+    /// <summary>Runs the connection until the client leaves, closes, is closed for a fatal error or <paramref name="cancel"/> fires.</summary>
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        var sending = SendLoopAsync();
+        Send(new WelcomeMessage(typeof(ClientConnection).Assembly.GetName().Version?.ToString() ?? "0", _hub.NodeId, ClientHub.HeartbeatSeconds));
+        try
+        {
+            await ReceiveLoopAsync(cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client vanished, stayed silent for 3 heartbeats, or the host stops: clean up below.
+        }
+        finally
+        {
+            await LeaveRoomAsync().ConfigureAwait(false);
+            _outbound.Writer.TryComplete();
+            await sending.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancel)
+    {
+        // One byte over the limit: reading it proves the frame too large without buffering any more of it.
+        var buffer = new byte[_hub.Limits.MaxFrameBytes + 1];
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        while (true)
+        {
+            idle.CancelAfter(TimeSpan.FromSeconds(3 * ClientHub.HeartbeatSeconds));
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length), idle.Token).ConfigureAwait(false);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage && length < buffer.Length);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            var decision = _limiter.TryConsume();
+            if (decision != RateDecision.Allowed)
+            {
+                if (decision == RateDecision.Close)
+                {
+                    Close(ClientRateLimiter.Refusal(decision)!, WebSocketCloseStatus.PolicyViolation);
+                    return;
+                }
+
+                // A limited frame is dropped unread, but a partly read one must still be skipped to stay in sync.
+                if (!result.EndOfMessage)
+                {
+                    Close(ProtocolError.FrameTooLarge(length, _hub.Limits.MaxFrameBytes).ToMessage(), WebSocketCloseStatus.MessageTooBig);
+                    return;
+                }
+
+                Send(ClientRateLimiter.Refusal(decision)!);
+                continue;
+            }
+
+            if (length > _hub.Limits.MaxFrameBytes)
+            {
+                Close(ProtocolError.FrameTooLarge(length, _hub.Limits.MaxFrameBytes).ToMessage(), WebSocketCloseStatus.MessageTooBig);
+                return;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                Send(new ProtocolError(ErrorCode.BadJson, "binary messages are not part of the protocol; send JSON text").ToMessage());
+                continue;
+            }
+
+            if (!ClientMessageParser.TryParse(buffer.AsSpan(0, length), _hub.Limits, out var message, out var error) ||
+                (error = _state.Admit(message)) is not null)
+            {
+                if (error.Fatal)
+                {
+                    Close(error.ToMessage(), error.Code == ErrorCode.UnsupportedVersion ? WebSocketCloseStatus.ProtocolError : WebSocketCloseStatus.PolicyViolation);
+                    return;
+                }
+
+                Send(error.ToMessage());
+                continue;
+            }
+
+            if (!await HandleAsync(message).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Handles one admitted message; false when the connection is to end.</summary>
+    private async Task<bool> HandleAsync(ClientMessage message)
+    {
+        switch (message)
+        {
+            case PingMessage ping:
+                Send(new PongMessage(ping.Id));
+                return true;
+            case JoinMessage join:
+                return await JoinAsync(join).ConfigureAwait(false);
+            case OfferMessage offer:
+                await OfferAsync(offer).ConfigureAwait(false);
+                return true;
+            case MediaMessage media:
+                _room!.SetMedia(_member!, media.Audio, media.Video);
+                return true;
+            default:
+                // leave: the protocol closes with 1000 (normal closure) after it.
+                await LeaveRoomAsync().ConfigureAwait(false);
+                _outbound.Writer.TryWrite(new Outgoing(null, WebSocketCloseStatus.NormalClosure));
+                return false;
+        }
+    }
+
+    private async Task<bool> JoinAsync(JoinMessage join)
+    {
+        var room = _room = _hub.Rooms.Enter(join.Room);
+        var id = _hub.NextParticipantId();
+        var decision = room.Admission.Decide(new JoinRequest(id, join.Visitor));
+        switch (decision.Role)
+        {
+            case AdmissionRole.Participant:
+                break;
+            case AdmissionRole.Visitor when decision.Reason != AdmissionReason.AskedVisitor:
+                // Visitor nodes and redirect come with the visitor role; until then a full room is full.
+                return Refuse(join, ErrorCode.RoomFull, "the participant seats of this room are taken and no visitor node is available yet");
+            case AdmissionRole.Visitor:
+                return Refuse(join, ErrorCode.VisitorsDisabled, "this node serves no visitors yet");
+            default:
+                return decision.Reason == AdmissionReason.VisitorsDisabled
+                    ? Refuse(join, ErrorCode.VisitorsDisabled, "this room admits no visitors")
+                    : Refuse(join, ErrorCode.RoomFull, "the participant seats of this room are taken and it admits no visitors");
+        }
+
+        string? bridgeId = null;
+        try
+        {
+            var choice = _hub.Bridges.Selector.ChooseCore(join.Room);
+            bridgeId = choice.BridgeId;
+            var api = _hub.Bridges.ApiUrlOf(bridgeId) ?? throw new BridgeApiException(null, $"bridge {bridgeId} has no known control API");
+            await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, id, "sender", CancellationToken.None).ConfigureAwait(false);
+            _member = new RoomMember(id, join.Name, this, bridgeId, api);
+        }
+        catch (Exception e) when (e is AssignmentException or BridgeApiException)
+        {
+            if (e is BridgeApiException { Status: null } && bridgeId is not null)
+            {
+                // An unreachable core is no use to the next joiner either (BridgeSelector failure hold).
+                _hub.Bridges.Selector.MarkFailed(bridgeId);
+            }
+
+            room.Admission.Leave(id);
+            LogJoinFailed(_hub.Log, join.Room.ToString(), e.Message);
+            _hub.Metrics.CountJoin("internal");
+            var message = e is AssignmentException { Error: AssignmentError.NoBridge } ? "no media bridge is available; try again later" : $"could not set up the media endpoint: {e.Message}";
+            // The connection is stuck in the joining phase, so the client retries on a new one: close with 1011.
+            Close(new ErrorMessage(ErrorCode.Internal, message, join.Id, Fatal: true), WebSocketCloseStatus.InternalServerError);
+            return false;
+        }
+
+        _state.MarkJoined();
+        room.Add(_member, join.Id);
+        _hub.Metrics.CountJoin("participant");
+        _hub.Metrics.ParticipantJoined();
+        return true;
+    }
+
+    private bool Refuse(JoinMessage join, ErrorCode code, string message)
+    {
+        _hub.Metrics.CountJoin(ErrorCodes.Name(code));
+        Close(new ErrorMessage(code, message, join.Id, Fatal: true), WebSocketCloseStatus.PolicyViolation);
+        return false;
+    }
+
+    private async Task OfferAsync(OfferMessage offer)
+    {
+        var member = _member!;
+        try
+        {
+            var answer = await _hub.BridgeApi.OfferAsync(member.BridgeApi, _room!.ConferenceId, member.Id, offer.Sdp, CancellationToken.None).ConfigureAwait(false);
+            Send(new AnswerMessage(offer.Id, answer));
+        }
+        catch (BridgeApiException e) when (e.Refused)
+        {
+            // The bridge's SDP parser refused the offer (400) or a description is already set (409): the client's fault.
+            Send(ProtocolError.BadField("sdp", $"was refused by the bridge: {e.Message}", offer.Id).ToMessage());
+        }
+        catch (BridgeApiException e)
+        {
+            LogBridgeCallFailed(_hub.Log, member.BridgeId, "offer", e.Message);
+            Send(new ProtocolError(ErrorCode.Internal, "the media bridge did not answer the offer; try again", null, offer.Id).ToMessage());
+        }
+    }
+
+    /// <summary>Gives up the room, seat and bridge endpoint, and tells the others; safe to call twice.</summary>
+    private async Task LeaveRoomAsync()
+    {
+        var room = _room;
+        var member = _member;
+        _room = null;
+        _member = null;
+        if (room is null)
+        {
+            return;
+        }
+
+        if (member is not null && room.Remove(member))
+        {
+            room.Admission.Leave(member.Id);
+            _hub.Metrics.ParticipantLeft();
+            try
+            {
+                await _hub.BridgeApi.DeleteEndpointAsync(member.BridgeApi, room.ConferenceId, member.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (BridgeApiException e)
+            {
+                // The bridge expires the endpoint by itself once ICE consent stops (Bridge:ConsentTimeoutSeconds).
+                LogBridgeCallFailed(_hub.Log, member.BridgeId, "delete endpoint", e.Message);
+            }
+        }
+
+        _hub.Rooms.Exit(room);
+    }
+
+    private void Close(ErrorMessage error, WebSocketCloseStatus status)
+    {
+        Send(error);
+        _outbound.Writer.TryWrite(new Outgoing(null, status));
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var item in _outbound.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (item.Close is { } status)
+                {
+                    await _socket.CloseOutputAsync(status, null, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+
+                await _socket.SendAsync(item.Frame!, WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (WebSocketException)
+        {
+            // The client is gone; the receive loop ends too.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Aborted as too slow.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "join of room {Room} failed: {Reason}")]
+    private static partial void LogJoinFailed(ILogger logger, string room, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bridge {BridgeId}: {Call} failed: {Reason}")]
+    private static partial void LogBridgeCallFailed(ILogger logger, string bridgeId, string call, string reason);
+
+    private readonly record struct Outgoing(byte[]? Frame, WebSocketCloseStatus? Close);
+}
