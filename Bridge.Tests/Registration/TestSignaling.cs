@@ -27,6 +27,9 @@ public sealed class TestSignaling : IAsyncDisposable
     /// <summary>Client for the host (no secret).</summary>
     public HttpClient Http { get; }
 
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The registry behind the routes.</summary>
     public BridgeRegistry Registry => _app.Services.GetRequiredService<BridgeRegistry>();
 

@@ -60,6 +60,33 @@ internal sealed partial class ClientConnection
             await LeaveRoomAsync().ConfigureAwait(false);
             _outbound.Writer.TryComplete();
             await sending.ConfigureAwait(false);
+            await AwaitCloseReplyAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After our close frame, reads (and discards) until the client's close reply, for at most 2 s (RFC 6455 §7.1.1: the
+    /// server closes TCP after the handshake); closing with unread bytes would reset the connection and could destroy the
+    /// error frame before the client reads it.
+    /// </summary>
+    private async Task AwaitCloseReplyAsync()
+    {
+        if (_socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var scratch = new byte[4096];
+        try
+        {
+            while ((await _socket.ReceiveAsync(scratch.AsMemory(), timeout.Token).ConfigureAwait(false)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // Gone or silent: the host closes TCP anyway.
         }
     }
 
