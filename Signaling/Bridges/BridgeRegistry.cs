@@ -78,6 +78,15 @@ public sealed class BridgeRegistry
         }
     }
 
+    /// <summary>The last report of <paramref name="bridgeId"/> (its media host and port, for relay links), or null when it never reported.</summary>
+    public BridgeReport? ReportOf(string bridgeId)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(bridgeId, out var entry) ? entry.Report : null;
+        }
+    }
+
     /// <summary>Takes silent bridges out of selection (<see cref="BridgeSelector.Sweep"/>) and returns them with the conferences whose core each was.</summary>
     public IReadOnlyList<BridgeLoss> Sweep()
     {

@@ -16,6 +16,15 @@ public sealed class BridgeApiException(int? status, string message) : Exception(
     public bool Refused => Status is >= 400 and < 500;
 }
 
+/// <summary>One end of a relay link as POST /relays takes it: the same <paramref name="Id"/> and <paramref name="Key"/> (32 bytes, base64) at both ends.</summary>
+/// <param name="Id">Link id, unique on both bridges.</param>
+/// <param name="PeerId">The other bridge's id.</param>
+/// <param name="Host">The other bridge's media host.</param>
+/// <param name="Port">The other bridge's media port.</param>
+/// <param name="Key">The link key, base64 of 32 random bytes.</param>
+/// <param name="PeerRole">What the other bridge is to this one: <c>parent</c>, <c>child</c> or <c>mesh</c>.</param>
+public sealed record RelayLinkEnd(uint Id, string PeerId, string Host, int Port, string Key, string PeerRole);
+
 /// <summary>Calls a bridge's control API (docs/bridge-control-api.md) on behalf of clients: create endpoint, set offer, delete endpoint.</summary>
 public sealed class BridgeApiClient : IDisposable
 {
@@ -54,16 +63,34 @@ public sealed class BridgeApiClient : IDisposable
             : throw new BridgeApiException(null, "the bridge's answer holds no sdp");
     }
 
+    /// <summary>PUT /conferences/{c}: creates the conference when missing (idempotent); every bridge of a relay tree needs it.</summary>
+    public Task PutConferenceAsync(Uri api, string conference, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Put, api, $"conferences/{conference}", null, cancel);
+
+    /// <summary>POST /relays: creates one end of a relay link (docs/bridge-control-api.md, "Relay links").</summary>
+    public Task CreateRelayAsync(Uri api, RelayLinkEnd link, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return SendAsync(HttpMethod.Post, api, "relays", new { id = link.Id, peerId = link.PeerId, host = link.Host, port = link.Port, key = link.Key, peerRole = link.PeerRole }, cancel);
+    }
+
+    /// <summary>DELETE /relays/{id}: removes one end of a relay link; a 404 (already gone) counts as done.</summary>
+    public Task DeleteRelayAsync(Uri api, uint id, CancellationToken cancel) =>
+        DeleteAsync(api, $"relays/{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", cancel);
+
     /// <summary>DELETE /conferences/{c}/endpoints/{e}: expires the endpoint; a 404 (already gone) counts as done.</summary>
-    public async Task DeleteEndpointAsync(Uri api, string conference, string endpoint, CancellationToken cancel)
+    public Task DeleteEndpointAsync(Uri api, string conference, string endpoint, CancellationToken cancel) =>
+        DeleteAsync(api, $"conferences/{conference}/endpoints/{endpoint}", cancel);
+
+    private async Task DeleteAsync(Uri api, string path, CancellationToken cancel)
     {
         try
         {
-            await SendAsync(HttpMethod.Delete, api, $"conferences/{conference}/endpoints/{endpoint}", null, cancel).ConfigureAwait(false);
+            await SendAsync(HttpMethod.Delete, api, path, null, cancel).ConfigureAwait(false);
         }
         catch (BridgeApiException e) when (e.Status == 404)
         {
-            // Expired by the bridge already (connect or consent timeout).
+            // Gone already (an endpoint expired by connect or consent timeout, a link removed by hand).
         }
     }
 

@@ -196,32 +196,38 @@ internal sealed partial class ClientConnection
         switch (decision.Role)
         {
             case AdmissionRole.Participant:
-                break;
-            case AdmissionRole.Visitor when decision.Reason != AdmissionReason.AskedVisitor:
-                // Visitor nodes and redirect come with the visitor role; until then a full room is full.
-                return Refuse(join, ErrorCode.RoomFull, "the participant seats of this room are taken and no visitor node is available yet");
             case AdmissionRole.Visitor:
-                return Refuse(join, ErrorCode.VisitorsDisabled, "this node serves no visitors yet");
+                break;
             default:
                 return decision.Reason == AdmissionReason.VisitorsDisabled
                     ? Refuse(join, ErrorCode.VisitorsDisabled, "this room admits no visitors")
                     : Refuse(join, ErrorCode.RoomFull, "the participant seats of this room are taken and it admits no visitors");
         }
 
+        var visitor = decision.Role == AdmissionRole.Visitor;
         string? bridgeId = null;
         try
         {
-            var choice = _hub.Bridges.Selector.ChooseCore(join.Room);
-            bridgeId = choice.BridgeId;
-            var api = _hub.Bridges.ApiUrlOf(bridgeId) ?? throw new BridgeApiException(null, $"bridge {bridgeId} has no known control API");
-            await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, id, "sender", CancellationToken.None).ConfigureAwait(false);
-            _member = new RoomMember(id, join.Name, this, bridgeId, api);
+            Uri api;
+            if (visitor)
+            {
+                // Served here on a bridge of the room's relay tree; redirect to a visitor node comes later.
+                (bridgeId, api) = await _hub.Visitors.PlaceAsync(room, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                bridgeId = _hub.Bridges.Selector.ChooseCore(join.Room).BridgeId;
+                api = _hub.Bridges.ApiUrlOf(bridgeId) ?? throw new BridgeApiException(null, $"bridge {bridgeId} has no known control API");
+            }
+
+            await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, id, visitor ? "receiver" : "sender", CancellationToken.None).ConfigureAwait(false);
+            _member = new RoomMember(id, join.Name, this, bridgeId, api, visitor);
         }
         catch (Exception e) when (e is AssignmentException or BridgeApiException)
         {
             if (e is BridgeApiException { Status: null } && bridgeId is not null)
             {
-                // An unreachable core is no use to the next joiner either (BridgeSelector failure hold).
+                // An unreachable bridge is no use to the next joiner either (BridgeSelector failure hold).
                 _hub.Bridges.Selector.MarkFailed(bridgeId);
             }
 
@@ -236,8 +242,16 @@ internal sealed partial class ClientConnection
 
         _state.MarkJoined();
         room.Add(_member, join.Id);
-        _hub.Metrics.CountJoin("participant");
-        _hub.Metrics.ParticipantJoined();
+        if (visitor)
+        {
+            _hub.Metrics.CountJoin("visitor");
+        }
+        else
+        {
+            _hub.Metrics.CountJoin("participant");
+            _hub.Metrics.ParticipantJoined();
+        }
+
         return true;
     }
 
@@ -268,7 +282,7 @@ internal sealed partial class ClientConnection
         }
     }
 
-    /// <summary>Gives up the room, seat and bridge endpoint, and tells the others; safe to call twice.</summary>
+    /// <summary>Gives up the room, seat and bridge endpoint, and tells the others; safe to call twice. A visitor's bridge stays in the room's tree.</summary>
     private async Task LeaveRoomAsync()
     {
         var room = _room;
@@ -282,8 +296,12 @@ internal sealed partial class ClientConnection
 
         if (member is not null && room.Remove(member))
         {
-            room.Admission.Leave(member.Id);
-            _hub.Metrics.ParticipantLeft();
+            if (!member.Visitor)
+            {
+                room.Admission.Leave(member.Id);
+                _hub.Metrics.ParticipantLeft();
+            }
+
             try
             {
                 await _hub.BridgeApi.DeleteEndpointAsync(member.BridgeApi, room.ConferenceId, member.Id, CancellationToken.None).ConfigureAwait(false);

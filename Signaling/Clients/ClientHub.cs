@@ -6,11 +6,12 @@ using Signaling.Protocol;
 
 namespace Signaling.Clients;
 
-/// <summary>What every client connection of this node shares: rooms, bridges, the bridge API client, limits and metrics.</summary>
+/// <summary>What every client connection of this node shares: rooms, bridges, the bridge API client, visitor placement, limits and metrics.</summary>
 internal sealed class ClientHub(
     RoomRegistry rooms,
     BridgeRegistry bridges,
     BridgeApiClient bridgeApi,
+    VisitorPlacement visitors,
     SignalingMetrics metrics,
     SignalingOptions options,
     TimeProvider time,
@@ -29,6 +30,9 @@ internal sealed class ClientHub(
 
     /// <summary>Calls bridges' control APIs.</summary>
     public BridgeApiClient BridgeApi { get; } = bridgeApi;
+
+    /// <summary>Places visitors on bridges of their room's relay tree.</summary>
+    public VisitorPlacement Visitors { get; } = visitors;
 
     /// <summary>Participant and join metrics.</summary>
     public SignalingMetrics Metrics { get; } = metrics;

@@ -3,11 +3,14 @@ using Signaling.Protocol;
 
 namespace Signaling.Clients;
 
-/// <summary>A participant of a room held by this node: its connection, bridge endpoint and media state.</summary>
-internal sealed class RoomMember(string id, string name, ClientConnection connection, string bridgeId, Uri bridgeApi)
+/// <summary>A participant or visitor of a room held by this node: its connection, bridge endpoint and media state.</summary>
+internal sealed class RoomMember(string id, string name, ClientConnection connection, string bridgeId, Uri bridgeApi, bool visitor = false)
 {
     /// <summary>Participant id, also the bridge endpoint id and the admission user id.</summary>
     public string Id { get; } = id;
+
+    /// <summary>True for a visitor: a receive-only endpoint, not on stage, no seat.</summary>
+    public bool Visitor { get; } = visitor;
 
     /// <summary>Display name.</summary>
     public string Name { get; } = name;
@@ -15,7 +18,7 @@ internal sealed class RoomMember(string id, string name, ClientConnection connec
     /// <summary>The client's connection (for pushes).</summary>
     public ClientConnection Connection { get; } = connection;
 
-    /// <summary>The core bridge holding this member's endpoint.</summary>
+    /// <summary>The bridge holding this member's endpoint: the core for a participant, a visitor bridge for a visitor.</summary>
     public string BridgeId { get; } = bridgeId;
 
     /// <summary>The control API of that bridge.</summary>
@@ -29,13 +32,21 @@ internal sealed class RoomMember(string id, string name, ClientConnection connec
 }
 
 /// <summary>
-/// One room on this node: its admission and its participants. Membership changes and the pushes they cause happen under
-/// one lock, and pushes only enqueue, so every member sees <c>joined</c> before its first <c>stage</c> and the stages in order.
+/// One room on this node: its admission, participants, visitors and relay tree. Membership changes and the pushes they cause
+/// happen under one lock, and pushes only enqueue, so every member sees <c>joined</c> before its first <c>stage</c> and the
+/// stages in order. Visitors get <c>stage</c> too; everyone gets <c>visitors</c>, at most once per <see cref="VisitorsPushInterval"/>.
 /// </summary>
-internal sealed class Room(RoomName name, RoomAdmission admission)
+internal sealed class Room(RoomName name, RoomAdmission admission, TimeProvider time)
 {
+    /// <summary>The shortest time between two <c>visitors</c> pushes: a crowd joining must not flood every client with counts.</summary>
+    public static readonly TimeSpan VisitorsPushInterval = TimeSpan.FromSeconds(2);
+
     private readonly List<RoomMember> _members = [];
+    private readonly List<RoomMember> _visitors = [];
     private readonly Lock _lock = new();
+    private long? _lastVisitorsPush;
+    private int _pushedVisitors;
+    private ITimer? _visitorsTimer;
 
     /// <summary>The room's name.</summary>
     public RoomName Name { get; } = name;
@@ -46,18 +57,33 @@ internal sealed class Room(RoomName name, RoomAdmission admission)
     /// <summary>The bridge conference id of this room.</summary>
     public string ConferenceId { get; } = BridgeApiClient.ConferenceId(name);
 
+    /// <summary>The room's relay tree of visitor bridges.</summary>
+    public RoomRelayTree Tree { get; } = new();
+
     /// <summary>Connections using the room (joining or joined); guarded by <see cref="RoomRegistry"/>.</summary>
     public int Users { get; set; }
 
-    /// <summary>Adds <paramref name="member"/>, sends it <c>joined</c> (echoing <paramref name="requestId"/>), then everyone the new stage.</summary>
+    /// <summary>
+    /// Adds <paramref name="member"/> and sends it <c>joined</c> (echoing <paramref name="requestId"/>); a participant then
+    /// pushes the new stage to everyone, a visitor gets the current stage and counts in the next <c>visitors</c>.
+    /// </summary>
     public void Add(RoomMember member, string? requestId)
     {
         lock (_lock)
         {
-            _members.Add(member);
+            (member.Visitor ? _visitors : _members).Add(member);
             var list = _members.Select(m => new ParticipantInfo(m.Id, m.Name)).ToList();
-            member.Connection.Send(new JoinedMessage(requestId, ParticipantRole.Participant, Name, member.Id, list, 0));
-            PushStageLocked();
+            var role = member.Visitor ? ParticipantRole.Visitor : ParticipantRole.Participant;
+            member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, _visitors.Count));
+            if (member.Visitor)
+            {
+                member.Connection.Send(StageLocked());
+                VisitorsChangedLocked();
+            }
+            else
+            {
+                PushStageLocked();
+            }
         }
     }
 
@@ -77,6 +103,17 @@ internal sealed class Room(RoomName name, RoomAdmission admission)
     {
         lock (_lock)
         {
+            if (member.Visitor)
+            {
+                if (!_visitors.Remove(member))
+                {
+                    return false;
+                }
+
+                VisitorsChangedLocked();
+                return true;
+            }
+
             if (!_members.Remove(member))
             {
                 return false;
@@ -87,18 +124,65 @@ internal sealed class Room(RoomName name, RoomAdmission admission)
         }
     }
 
-    private void PushStageLocked()
+    private StageMessage StageLocked() => new(_members.Select(m => new StageParticipant(m.Id, m.Name, m.Audio, m.Video)).ToList());
+
+    private void PushStageLocked() => SendAllLocked(StageLocked());
+
+    private void SendAllLocked(ServerMessage message)
     {
-        var stage = new StageMessage(_members.Select(m => new StageParticipant(m.Id, m.Name, m.Audio, m.Video)).ToList());
         foreach (var m in _members)
         {
-            m.Connection.Send(stage);
+            m.Connection.Send(message);
         }
+
+        foreach (var v in _visitors)
+        {
+            v.Connection.Send(message);
+        }
+    }
+
+    /// <summary>Pushes the count now when the last push is old enough, else once when the interval is up (a pending push covers later changes).</summary>
+    private void VisitorsChangedLocked()
+    {
+        if (_visitorsTimer is not null)
+        {
+            return;
+        }
+
+        var wait = _lastVisitorsPush is { } last ? VisitorsPushInterval - time.GetElapsedTime(last) : TimeSpan.Zero;
+        if (wait <= TimeSpan.Zero)
+        {
+            PushVisitorsLocked();
+            return;
+        }
+
+        _visitorsTimer = time.CreateTimer(_ =>
+        {
+            lock (_lock)
+            {
+                _visitorsTimer?.Dispose();
+                _visitorsTimer = null;
+                PushVisitorsLocked();
+            }
+        }, null, wait, Timeout.InfiniteTimeSpan);
+    }
+
+    private void PushVisitorsLocked()
+    {
+        // Changes that cancel out within the interval (one in, one out) need no push.
+        if (_visitors.Count == _pushedVisitors)
+        {
+            return;
+        }
+
+        _pushedVisitors = _visitors.Count;
+        _lastVisitorsPush = time.GetTimestamp();
+        SendAllLocked(new VisitorsMessage(_visitors.Count));
     }
 }
 
 /// <summary>The rooms in use on this node, each created on first use from <see cref="RoomPolicies"/> and dropped when its last connection goes.</summary>
-internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selector)
+internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selector, TimeProvider time)
 {
     private readonly Dictionary<RoomName, Room> _rooms = [];
     private readonly Lock _lock = new();
@@ -122,7 +206,7 @@ internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selecto
         {
             if (!_rooms.TryGetValue(name, out var room))
             {
-                room = new Room(name, new RoomAdmission(name, policies.Resolve(name)));
+                room = new Room(name, new RoomAdmission(name, policies.Resolve(name)), time);
                 _rooms[name] = room;
             }
 

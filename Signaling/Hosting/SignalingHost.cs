@@ -46,12 +46,19 @@ public static class SignalingHost
         services.AddSingleton(sp => new BridgeRegistry(sp.GetRequiredService<BridgeSelector>(), clock, options.EndpointPacketsPerSecond));
         services.AddSingleton<SignalingMetrics>();
         services.AddSingleton(new RoomPolicies());
-        services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>()));
+        services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>(), clock));
         services.AddSingleton(new BridgeApiClient(options.BridgeSecret, TimeSpan.FromSeconds(5)));
+        services.AddSingleton(sp => new RelayLinks(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<BridgeApiClient>()));
+        services.AddSingleton(sp => new VisitorPlacement(
+            sp.GetRequiredService<BridgeRegistry>(),
+            sp.GetRequiredService<BridgeApiClient>(),
+            sp.GetRequiredService<RelayLinks>(),
+            options.RelayFanOut));
         services.AddSingleton(sp => new ClientHub(
             sp.GetRequiredService<RoomRegistry>(),
             sp.GetRequiredService<BridgeRegistry>(),
             sp.GetRequiredService<BridgeApiClient>(),
+            sp.GetRequiredService<VisitorPlacement>(),
             sp.GetRequiredService<SignalingMetrics>(),
             options,
             clock,

@@ -23,4 +23,7 @@ public sealed class SignalingOptions
 
     /// <summary>Packets per second one endpoint costs a bridge at full rate; capacity in endpoints = capacityPps / this. Defaults to 400.</summary>
     public int EndpointPacketsPerSecond { get; set; } = 400;
+
+    /// <summary>Most relay children a bridge of a room's relay tree feeds (TreePlanner fan-out, 2..64). Defaults to 8.</summary>
+    public int RelayFanOut { get; set; } = BridgeRelay.Tree.TreePlanner.DefaultFanOut;
 }

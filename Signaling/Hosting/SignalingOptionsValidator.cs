@@ -24,6 +24,7 @@ public sealed class SignalingOptionsValidator : IValidateOptions<SignalingOption
         Check(options.ReportIntervalSeconds is >= 1 and <= 60, nameof(options.ReportIntervalSeconds), $"must be 1..60, got {options.ReportIntervalSeconds}");
         Check(options.MissedReportsBeforeOut is >= 1 and <= 100, nameof(options.MissedReportsBeforeOut), $"must be 1..100, got {options.MissedReportsBeforeOut}");
         Check(options.EndpointPacketsPerSecond is >= 1 and <= 1_000_000, nameof(options.EndpointPacketsPerSecond), $"must be 1..1000000, got {options.EndpointPacketsPerSecond}");
+        Check(options.RelayFanOut is >= BridgeRelay.Tree.TreePlanner.MinFanOut and <= BridgeRelay.Tree.TreePlanner.MaxFanOut, nameof(options.RelayFanOut), $"must be {BridgeRelay.Tree.TreePlanner.MinFanOut}..{BridgeRelay.Tree.TreePlanner.MaxFanOut}, got {options.RelayFanOut}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -16,7 +16,7 @@ public class ClientSocketTests
     private const string Room = "acme/room";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    private static async Task<TestBridge> StartBridgeAsync(TestSignaling signaling, string id)
+    internal static async Task<TestBridge> StartBridgeAsync(TestSignaling signaling, string id)
     {
         var bridge = await TestBridge.StartAsync(o =>
         {
@@ -27,18 +27,6 @@ public class ClientSocketTests
         });
         await signaling.WaitForAsync(b => b.ContainsKey(id), TimeSpan.FromSeconds(3));
         return bridge;
-    }
-
-    private static async Task<SimulatedPeer> NegotiateAndConnectAsync(TestClient client, uint audioSsrc, uint videoSsrc)
-    {
-        var peer = new SimulatedPeer();
-        var offer = peer.CreateOffer(publish: true, audioSsrc, videoSsrc, receiveToo: true);
-        await client.SendAsync($$"""{"v":1,"type":"offer","id":"o1","sdp":{{JsonSerializer.Serialize(offer)}}}""");
-        var answer = await client.ExpectAsync("answer");
-        Assert.Equal("o1", answer.GetProperty("id").GetString());
-        var (candidate, ufrag, pwd, fingerprint) = TestClient.ParseAnswer(answer.GetProperty("sdp").GetString()!);
-        await peer.ConnectAsync(candidate, ufrag, pwd, fingerprint, Wait);
-        return peer;
     }
 
     [Fact]
@@ -62,8 +50,8 @@ public class ClientSocketTests
         Assert.Single((await ann.ExpectAsync("stage")).GetProperty("participants").EnumerateArray());
         Assert.Equal(2, (await ann.ExpectAsync("stage")).GetProperty("participants").GetArrayLength());
 
-        using var annPeer = await NegotiateAndConnectAsync(ann, 0x1111, 0x2222);
-        using var bobPeer = await NegotiateAndConnectAsync(bob, 0x3333, 0x4444);
+        using var annPeer = (await ann.NegotiateAndConnectAsync(publish: true, 0x1111, 0x2222)).Peer;
+        using var bobPeer = (await bob.NegotiateAndConnectAsync(publish: true, 0x3333, 0x4444)).Peer;
         var conference = BridgeApiClient.ConferenceId(RoomName.Parse(Room));
         await bridge.WaitSecureAsync(conference, annId, bobId);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Bridge.Client;
 
 namespace Bridge.Tests.Signaling.Clients;
 
@@ -60,7 +61,7 @@ public sealed class TestClient : IAsyncDisposable
         return message;
     }
 
-    /// <summary>The next message of <paramref name="type"/>, skipping pushed <c>stage</c> messages; fails on anything else.</summary>
+    /// <summary>The next message of <paramref name="type"/>, skipping pushed <c>stage</c> and <c>visitors</c> messages; fails on anything else.</summary>
     public async Task<JsonElement> ExpectAsync(string type)
     {
         while (true)
@@ -72,11 +73,11 @@ public sealed class TestClient : IAsyncDisposable
                 return message;
             }
 
-            Assert.True(got == "stage", $"expected {type}, got {message}");
+            Assert.True(got is "stage" or "visitors", $"expected {type}, got {message}");
         }
     }
 
-    /// <summary>The next <c>error</c>, skipping <c>stage</c>; asserts its code and fatality.</summary>
+    /// <summary>The next <c>error</c>, skipping pushes; asserts its code and fatality.</summary>
     public async Task<JsonElement> ExpectErrorAsync(string code, bool fatal)
     {
         var error = await ExpectAsync("error");
@@ -102,11 +103,28 @@ public sealed class TestClient : IAsyncDisposable
         return _socket.CloseStatus;
     }
 
-    /// <summary>Sends <c>join</c> and returns the <c>joined</c>.</summary>
-    public async Task<JsonElement> JoinAsync(string room, string name)
+    /// <summary>Sends <c>join</c> (asking to watch when <paramref name="visitor"/>) and returns the <c>joined</c>.</summary>
+    public async Task<JsonElement> JoinAsync(string room, string name, bool visitor = false)
     {
-        await SendAsync($$"""{"v":1,"type":"join","id":"j","room":"{{room}}","name":"{{name}}"}""");
+        await SendAsync($$"""{"v":1,"type":"join","id":"j","room":"{{room}}","name":"{{name}}","visitor":{{(visitor ? "true" : "false")}}}""");
         return await ExpectAsync("joined");
+    }
+
+    /// <summary>
+    /// Sends an <c>offer</c> of a new simulated browser (publishing <paramref name="audioSsrc"/> and <paramref name="videoSsrc"/>
+    /// and receiving when <paramref name="publish"/>, receiving only otherwise), connects it to the answer's bridge and returns
+    /// it with the bridge's candidate.
+    /// </summary>
+    public async Task<(SimulatedPeer Peer, IPEndPoint Bridge)> NegotiateAndConnectAsync(bool publish, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222)
+    {
+        var peer = new SimulatedPeer();
+        var offer = peer.CreateOffer(publish, audioSsrc, videoSsrc, receiveToo: publish);
+        await SendAsync($$"""{"v":1,"type":"offer","id":"o1","sdp":{{JsonSerializer.Serialize(offer)}}}""");
+        var answer = await ExpectAsync("answer");
+        Assert.Equal("o1", answer.GetProperty("id").GetString());
+        var (candidate, ufrag, pwd, fingerprint) = ParseAnswer(answer.GetProperty("sdp").GetString()!);
+        await peer.ConnectAsync(candidate, ufrag, pwd, fingerprint, Wait);
+        return (peer, candidate);
     }
 
     /// <summary>Sends <c>ping</c> with <paramref name="id"/> and asserts the <c>pong</c> echoes it.</summary>
