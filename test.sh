@@ -7,7 +7,6 @@ cd "$(dirname "$0")"
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-command -v gcc >/dev/null || need+=(gcc)
 command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
