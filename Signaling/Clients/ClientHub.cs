@@ -11,7 +11,7 @@ internal sealed class ClientHub(
     RoomRegistry rooms,
     BridgeRegistry bridges,
     BridgeApiClient bridgeApi,
-    VisitorPlacement visitors,
+    IVisitorPlacer visitors,
     SignalingMetrics metrics,
     SignalingOptions options,
     TimeProvider time,
@@ -32,7 +32,7 @@ internal sealed class ClientHub(
     public BridgeApiClient BridgeApi { get; } = bridgeApi;
 
     /// <summary>Places visitors on bridges of their room's relay tree.</summary>
-    public VisitorPlacement Visitors { get; } = visitors;
+    public IVisitorPlacer Visitors { get; } = visitors;
 
     /// <summary>Participant and join metrics.</summary>
     public SignalingMetrics Metrics { get; } = metrics;

@@ -7,6 +7,16 @@ namespace Signaling.Clients;
 /// <summary>Where a visitor's receive endpoint goes: the bridge and its control API.</summary>
 internal sealed record BridgePlacement(string BridgeId, Uri Api);
 
+/// <summary>Finds the bridge for one more visitor of a room: locally on the main node, or by asking main from a visitor node.</summary>
+internal interface IVisitorPlacer
+{
+    /// <summary>
+    /// The bridge (joined to the room's relay tree) for one more visitor of <paramref name="room"/>. Throws
+    /// <see cref="AssignmentException"/> without a usable bridge and <see cref="BridgeApiException"/> when a bridge call fails.
+    /// </summary>
+    Task<BridgePlacement> PlaceAsync(Room room, CancellationToken cancel);
+}
+
 /// <summary>
 /// One room's relay tree (docs/relay-tree.md) as built so far: the core at the root and every visitor bridge that joined.
 /// Guarded by its own gate, so two visitors of one room landing on a new bridge add it once.
@@ -26,7 +36,7 @@ internal sealed class RoomRelayTree
 /// it, attaches it with <see cref="TreePlanner.Add"/> and links it to its parent. The main node uses it for the visitors it
 /// serves itself; a visitor node will take the same job over for its own visitors.
 /// </summary>
-internal sealed class VisitorPlacement(BridgeRegistry bridges, BridgeApiClient api, RelayLinks links, int fanOut)
+internal sealed class VisitorPlacement(BridgeRegistry bridges, BridgeApiClient api, RelayLinks links, int fanOut) : IVisitorPlacer
 {
     /// <summary>
     /// The bridge for one more visitor of <paramref name="room"/>, joined to the room's tree. Falls back to the core when the

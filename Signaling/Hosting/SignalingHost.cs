@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -66,6 +67,10 @@ public static class SignalingHost
         services.AddHostedService<BridgeSweeper>();
 
         var app = builder.Build();
+        // The web client (static files, plain JS): index.html at "/".
+        var webRoot = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
         app.MapGet("/health", (BridgeRegistry r) => Results.Ok(new { status = "ok", role = "main", bridges = r.List().Count(b => b.State == "alive") }));
         app.MapMetrics("/metrics", app.Services.GetRequiredService<SignalingMetrics>().Registry);
         app.MapBridgeRoutes(options.BridgeSecret);

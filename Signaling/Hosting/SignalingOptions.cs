@@ -26,4 +26,50 @@ public sealed class SignalingOptions
 
     /// <summary>Most relay children a bridge of a room's relay tree feeds (TreePlanner fan-out, 2..64). Defaults to 8.</summary>
     public int RelayFanOut { get; set; } = BridgeRelay.Tree.TreePlanner.DefaultFanOut;
+
+    /// <summary>"main" (the authority for its conferences) or "visitor" (holds visitors' WebSockets, federated with main). Set by <c>--role</c>. Defaults to "main".</summary>
+    public string Role { get; set; } = MainRole;
+
+    /// <summary>Where clients reach this node (ws/wss is derived from it); sent in <c>redirect</c> by main. Defaults to <see cref="Url"/>.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Visitor role: the main node's HTTP URL (placements of visitors on bridges). Required for a visitor node.</summary>
+    public string? MainUrl { get; set; }
+
+    /// <summary>Main role: the visitor nodes joiners are redirected to. Empty: the main node serves visitors itself.</summary>
+    public List<VisitorNodeEntry> VisitorNodes { get; set; } = [];
+
+    /// <summary>Bearer secret of the node-to-node HTTP calls (at least 16 characters). Defaults to none: open, local use only.</summary>
+    public string? NodeSecret { get; set; }
+
+    /// <summary>StackExchange.Redis connection string of the federation bus. Defaults to none: an in-process bus (one-process fleets only).</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Main participants per room before joiners become visitors (per-room overrides apply). Defaults to 30.</summary>
+    public int MaxParticipants { get; set; } = Assignment.RoomPolicy.Default.MaxParticipants;
+
+    /// <summary>Visitors a visitor node should hold; beyond it a node gets joiners only as overflow. Defaults to 2000.</summary>
+    public int MaxVisitorsPerNode { get; set; } = 2000;
+
+    /// <summary>Whether rooms admit visitors unless a room or tenant override says otherwise. Defaults to true.</summary>
+    public bool VisitorsEnabled { get; set; } = true;
+
+    /// <summary>The main role's name.</summary>
+    public const string MainRole = "main";
+
+    /// <summary>The visitor role's name.</summary>
+    public const string VisitorRole = "visitor";
+
+    /// <summary>The URL clients reach this node at.</summary>
+    public string EffectivePublicUrl => string.IsNullOrEmpty(PublicUrl) ? Url : PublicUrl;
+}
+
+/// <summary>A visitor node as the main node knows it: its id and the URL its clients connect to.</summary>
+public sealed class VisitorNodeEntry
+{
+    /// <summary>The node's id (its <c>Signaling:NodeId</c>).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The node's public http(s) URL; clients are redirected to its <c>/ws</c>.</summary>
+    public string Url { get; set; } = "";
 }

@@ -19,12 +19,32 @@ public sealed class SignalingOptionsValidator : IValidateOptions<SignalingOption
         }
 
         Check(Uri.TryCreate(options.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https", nameof(options.Url), $"must be an http(s) URL, got '{options.Url}'");
-        Check(options.NodeId is { Length: >= 1 and <= 64 } && options.NodeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), nameof(options.NodeId), "must be 1-64 of A-Z a-z 0-9 - _ .");
+        Check(IsNodeId(options.NodeId), nameof(options.NodeId), "must be 1-64 of A-Z a-z 0-9 - _ .");
         Check(options.BridgeSecret is null || options.BridgeSecret.Length >= 16, nameof(options.BridgeSecret), "must be at least 16 characters when set");
         Check(options.ReportIntervalSeconds is >= 1 and <= 60, nameof(options.ReportIntervalSeconds), $"must be 1..60, got {options.ReportIntervalSeconds}");
         Check(options.MissedReportsBeforeOut is >= 1 and <= 100, nameof(options.MissedReportsBeforeOut), $"must be 1..100, got {options.MissedReportsBeforeOut}");
         Check(options.EndpointPacketsPerSecond is >= 1 and <= 1_000_000, nameof(options.EndpointPacketsPerSecond), $"must be 1..1000000, got {options.EndpointPacketsPerSecond}");
         Check(options.RelayFanOut is >= BridgeRelay.Tree.TreePlanner.MinFanOut and <= BridgeRelay.Tree.TreePlanner.MaxFanOut, nameof(options.RelayFanOut), $"must be {BridgeRelay.Tree.TreePlanner.MinFanOut}..{BridgeRelay.Tree.TreePlanner.MaxFanOut}, got {options.RelayFanOut}");
+        Check(options.Role is SignalingOptions.MainRole or SignalingOptions.VisitorRole, nameof(options.Role), $"must be 'main' or 'visitor', got '{options.Role}'");
+        Check(string.IsNullOrEmpty(options.PublicUrl) || IsHttpUrl(options.PublicUrl), nameof(options.PublicUrl), $"must be an http(s) URL, got '{options.PublicUrl}'");
+        Check(options.Role != SignalingOptions.VisitorRole || IsHttpUrl(options.MainUrl), nameof(options.MainUrl), $"must be the main node's http(s) URL on a visitor node, got '{options.MainUrl}'");
+        Check(options.Role != SignalingOptions.VisitorRole || options.NodeId != "main", nameof(options.NodeId), "must name the visitor node (e.g. v1), not 'main'");
+        for (var i = 0; i < options.VisitorNodes.Count; i++)
+        {
+            var node = options.VisitorNodes[i];
+            Check(IsNodeId(node.Id) && node.Id != options.NodeId, $"{nameof(options.VisitorNodes)}:{i}:Id", $"must be 1-64 of A-Z a-z 0-9 - _ . and not this node's id, got '{node.Id}'");
+            Check(IsHttpUrl(node.Url), $"{nameof(options.VisitorNodes)}:{i}:Url", $"must be an http(s) URL, got '{node.Url}'");
+            Check(options.VisitorNodes.FindIndex(n => n.Id == node.Id) == i, $"{nameof(options.VisitorNodes)}:{i}:Id", $"'{node.Id}' is listed twice");
+        }
+
+        Check(options.NodeSecret is null || options.NodeSecret.Length >= 16, nameof(options.NodeSecret), "must be at least 16 characters when set");
+        Check(options.Redis is null || options.Redis.Trim().Length > 0, nameof(options.Redis), "must be a StackExchange.Redis connection string when set");
+        Check(options.MaxParticipants is >= 1 and <= 10_000, nameof(options.MaxParticipants), $"must be 1..10000, got {options.MaxParticipants}");
+        Check(options.MaxVisitorsPerNode is >= 1 and <= 1_000_000, nameof(options.MaxVisitorsPerNode), $"must be 1..1000000, got {options.MaxVisitorsPerNode}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static bool IsNodeId(string? id) => id is { Length: >= 1 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static bool IsHttpUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
 }
