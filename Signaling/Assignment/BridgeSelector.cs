@@ -167,6 +167,8 @@ public sealed class BridgeSelector
     /// <summary>
     /// A bridge for one more visitor endpoint of <paramref name="conference"/>, recorded as a recent add. The preferred region is
     /// <paramref name="region"/>, or else the region of the conference's core, so visitors stay near the media source when they can.
+    /// The core itself is the last choice under the stress threshold: it carries the participants and feeds the relay tree, so
+    /// visitors go to visitor bridges while one of them has room (with one bridge, or all others loaded, the core takes them).
     /// Throws <see cref="AssignmentException"/> (<see cref="AssignmentError.NoBridge"/>) when no bridge is usable.
     /// </summary>
     public BridgeChoice ChooseVisitorBridge(RoomName conference, string? region = null)
@@ -174,12 +176,13 @@ public sealed class BridgeSelector
         ArgumentNullException.ThrowIfNull(conference);
         lock (_lock)
         {
-            if (region is null && _cores.TryGetValue(conference, out var coreId) && _bridges.TryGetValue(coreId, out var core))
+            var coreId = _cores.GetValueOrDefault(conference);
+            if (region is null && coreId is not null && _bridges.TryGetValue(coreId, out var core))
             {
                 region = core.Region;
             }
 
-            var choice = ChooseAndAdd(region, _time.GetTimestamp());
+            var choice = ChooseAndAdd(region, _time.GetTimestamp(), avoid: coreId);
             _visitorChoices++;
             return choice;
         }
@@ -215,7 +218,7 @@ public sealed class BridgeSelector
         }
     }
 
-    private BridgeChoice ChooseAndAdd(string? region, long now)
+    private BridgeChoice ChooseAndAdd(string? region, long now, string? avoid = null)
     {
         Bridge? best = null;
         var bestRank = int.MaxValue;
@@ -231,7 +234,7 @@ public sealed class BridgeSelector
 
             var stress = CorrectedStress(bridge, now);
             var under = stress < Options.StressThreshold;
-            var rank = !under ? 2 : region is not null && string.Equals(bridge.Region, region, StringComparison.Ordinal) ? 0 : 1;
+            var rank = !under ? Overloaded : bridge.Id == avoid ? 2 : region is not null && string.Equals(bridge.Region, region, StringComparison.Ordinal) ? 0 : 1;
             if (rank < bestRank || (rank == bestRank && stress < bestStress))
             {
                 best = bridge;
@@ -246,7 +249,7 @@ public sealed class BridgeSelector
         }
 
         best.RecentAdds.Enqueue(now);
-        var overloaded = bestRank == 2;
+        var overloaded = bestRank == Overloaded;
         if (overloaded)
         {
             _overloads++;
@@ -254,6 +257,9 @@ public sealed class BridgeSelector
 
         return new BridgeChoice(best.Id, best.Region, bestStress, overloaded, NewlyChosen: true);
     }
+
+    /// <summary>The rank of a bridge at or over the stress threshold: chosen only when every bridge is.</summary>
+    private const int Overloaded = 3;
 
     private List<RoomName> DropCoresOn(string bridgeId)
     {

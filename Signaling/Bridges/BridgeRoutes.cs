@@ -1,10 +1,9 @@
 using BridgeRelay.Contracts;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Signaling.Hosting;
 
 namespace Signaling.Bridges;
 
@@ -15,15 +14,7 @@ public static partial class BridgeRoutes
     public static void MapBridgeRoutes(this IEndpointRouteBuilder app, string? secret)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var group = app.MapGroup("/bridges");
-        if (secret is not null)
-        {
-            var expected = Encoding.UTF8.GetBytes("Bearer " + secret);
-            group.AddEndpointFilter(async (context, next) =>
-                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers.Authorization.ToString()), expected)
-                    ? await next(context).ConfigureAwait(false)
-                    : Results.Json(new { error = "missing or wrong bearer token" }, statusCode: StatusCodes.Status401Unauthorized));
-        }
+        var group = app.MapGroup("/bridges").RequireBearer(secret);
 
         group.MapPost("/{id}", async (string id, HttpRequest request, BridgeRegistry registry, ILogger<BridgeRegistry> log) =>
         {

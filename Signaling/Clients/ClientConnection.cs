@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Signaling.Assignment;
+using Signaling.Nodes;
 using Signaling.Protocol;
 
 namespace Signaling.Clients;
@@ -190,28 +191,42 @@ internal sealed partial class ClientConnection
 
     private async Task<bool> JoinAsync(JoinMessage join)
     {
+        var started = _hub.Time.GetTimestamp();
         var room = _room = _hub.Rooms.Enter(join.Room);
         var id = _hub.NextParticipantId();
-        var decision = room.Admission.Decide(new JoinRequest(id, join.Visitor));
-        switch (decision.Role)
+        var visitor = true;
+        if (!_hub.IsVisitorNode)
         {
-            case AdmissionRole.Participant:
-            case AdmissionRole.Visitor:
-                break;
-            default:
-                return decision.Reason == AdmissionReason.VisitorsDisabled
-                    ? Refuse(join, ErrorCode.VisitorsDisabled, "this room admits no visitors")
-                    : Refuse(join, ErrorCode.RoomFull, "the participant seats of this room are taken and it admits no visitors");
+            var decision = room.Admission.Decide(new JoinRequest(id, join.Visitor));
+            switch (decision.Role)
+            {
+                case AdmissionRole.Participant:
+                case AdmissionRole.Visitor:
+                    break;
+                default:
+                    return decision.Reason == AdmissionReason.VisitorsDisabled
+                        ? Refuse(join, ErrorCode.VisitorsDisabled, "this room admits no visitors")
+                        : Refuse(join, ErrorCode.RoomFull, "the participant seats of this room are taken and it admits no visitors");
+            }
+
+            visitor = decision.Role == AdmissionRole.Visitor;
+            if (visitor && _hub.Redirector is { Enabled: true } redirector && redirector.TryRedirect(out var node, out var url))
+            {
+                // Visitors are held by visitor nodes; with none alive main serves them itself rather than turn them away.
+                _hub.Metrics.CountRedirect(node);
+                _hub.Metrics.CountJoin("redirect");
+                Send(new RedirectMessage(node, url, decision.ReasonCode));
+                _outbound.Writer.TryWrite(new Outgoing(null, WebSocketCloseStatus.NormalClosure));
+                return false;
+            }
         }
 
-        var visitor = decision.Role == AdmissionRole.Visitor;
         string? bridgeId = null;
         try
         {
             Uri api;
             if (visitor)
             {
-                // Served here on a bridge of the room's relay tree; redirect to a visitor node comes later.
                 (bridgeId, api) = await _hub.Visitors.PlaceAsync(room, CancellationToken.None).ConfigureAwait(false);
             }
             else
@@ -222,6 +237,10 @@ internal sealed partial class ClientConnection
 
             await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, id, visitor ? "receiver" : "sender", CancellationToken.None).ConfigureAwait(false);
             _member = new RoomMember(id, join.Name, this, bridgeId, api, visitor);
+        }
+        catch (PlacementRefusedException e)
+        {
+            return Refuse(join, e.Code, e.Message);
         }
         catch (Exception e) when (e is AssignmentException or BridgeApiException)
         {
@@ -245,6 +264,8 @@ internal sealed partial class ClientConnection
         if (visitor)
         {
             _hub.Metrics.CountJoin("visitor");
+            _hub.Metrics.VisitorJoined();
+            _hub.NodeSync?.CountArrival();
         }
         else
         {
@@ -252,6 +273,7 @@ internal sealed partial class ClientConnection
             _hub.Metrics.ParticipantJoined();
         }
 
+        _hub.Metrics.ObserveJoin(visitor ? "visitor" : "participant", _hub.Time.GetElapsedTime(started));
         return true;
     }
 
@@ -296,7 +318,11 @@ internal sealed partial class ClientConnection
 
         if (member is not null && room.Remove(member))
         {
-            if (!member.Visitor)
+            if (member.Visitor)
+            {
+                _hub.Metrics.VisitorLeft();
+            }
+            else
             {
                 room.Admission.Leave(member.Id);
                 _hub.Metrics.ParticipantLeft();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Signaling.Assignment;
 using Signaling.Bridges;
 using Signaling.Hosting;
+using Signaling.Nodes;
 using Signaling.Protocol;
 
 namespace Signaling.Clients;
@@ -15,8 +16,11 @@ internal sealed class ClientHub(
     SignalingMetrics metrics,
     SignalingOptions options,
     TimeProvider time,
-    ILogger<ClientConnection> log)
+    ILogger<ClientConnection> log,
+    VisitorRedirector? redirector = null,
+    NodeRoomSync? nodeSync = null)
 {
+    private readonly string _idPrefix = options.Role == SignalingOptions.VisitorRole ? options.NodeId + "-" : "p-";
     private long _participantIds;
 
     /// <summary>The client heartbeat period announced in <c>welcome</c>; a connection silent for 3 periods is closed.</summary>
@@ -52,6 +56,18 @@ internal sealed class ClientHub(
     /// <summary>Log of client connections.</summary>
     public ILogger<ClientConnection> Log { get; } = log;
 
-    /// <summary>A participant id unique on this node (<c>p-1</c>, <c>p-2</c>, ...): also the bridge endpoint id, so it stays within the bridge id alphabet.</summary>
-    public string NextParticipantId() => "p-" + Interlocked.Increment(ref _participantIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Main: sends visitors to visitor nodes when some are configured and alive; null on a visitor node.</summary>
+    public VisitorRedirector? Redirector { get; } = redirector;
+
+    /// <summary>Visitor node: the link to main (arrivals for its heartbeat); null on main.</summary>
+    public NodeRoomSync? NodeSync { get; } = nodeSync;
+
+    /// <summary>True on a visitor node: every joiner is a visitor, placed by main.</summary>
+    public bool IsVisitorNode => NodeSync is not null;
+
+    /// <summary>
+    /// A participant id unique across the fleet: <c>p-1</c>, <c>p-2</c>, ... on main, <c>v1-1</c>, ... on visitor node v1. It is
+    /// also the bridge endpoint id, so it stays within the bridge id alphabet (node ids use the same one).
+    /// </summary>
+    public string NextParticipantId() => _idPrefix + Interlocked.Increment(ref _participantIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

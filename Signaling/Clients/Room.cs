@@ -35,18 +35,29 @@ internal sealed class RoomMember(string id, string name, ClientConnection connec
 /// One room on this node: its admission, participants, visitors and relay tree. Membership changes and the pushes they cause
 /// happen under one lock, and pushes only enqueue, so every member sees <c>joined</c> before its first <c>stage</c> and the
 /// stages in order. Visitors get <c>stage</c> too; everyone gets <c>visitors</c>, at most once per <see cref="VisitorsPushInterval"/>.
+/// On the main node the room's stage and visitor total (its own visitors plus those the visitor nodes report) also go to the
+/// visitor nodes through <see cref="IRoomSync"/>; on a visitor node both come from main, and the room reports its own
+/// visitor count to main instead.
 /// </summary>
-internal sealed class Room(RoomName name, RoomAdmission admission, TimeProvider time)
+internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync sync, TimeProvider time)
 {
     /// <summary>The shortest time between two <c>visitors</c> pushes: a crowd joining must not flood every client with counts.</summary>
     public static readonly TimeSpan VisitorsPushInterval = TimeSpan.FromSeconds(2);
 
     private readonly List<RoomMember> _members = [];
     private readonly List<RoomMember> _visitors = [];
+    private readonly Dictionary<string, int> _nodeVisitors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long? _lastVisitorsPush;
     private int _pushedVisitors;
     private ITimer? _visitorsTimer;
+    private long _stageSeq;
+    private long _visitorsSeq;
+    private RoomVersion _remoteStageVersion;
+    private IReadOnlyList<StageParticipant> _remoteStage = [];
+    private RoomVersion _remoteVisitorsVersion;
+    private int _remoteVisitors;
 
     /// <summary>The room's name.</summary>
     public RoomName Name { get; } = name;
@@ -60,7 +71,7 @@ internal sealed class Room(RoomName name, RoomAdmission admission, TimeProvider 
     /// <summary>The room's relay tree of visitor bridges.</summary>
     public RoomRelayTree Tree { get; } = new();
 
-    /// <summary>Connections using the room (joining or joined); guarded by <see cref="RoomRegistry"/>.</summary>
+    /// <summary>Connections using the room (joining or joined), plus one per visitor node with visitors in it; guarded by <see cref="RoomRegistry"/>.</summary>
     public int Users { get; set; }
 
     /// <summary>
@@ -72,12 +83,13 @@ internal sealed class Room(RoomName name, RoomAdmission admission, TimeProvider 
         lock (_lock)
         {
             (member.Visitor ? _visitors : _members).Add(member);
-            var list = _members.Select(m => new ParticipantInfo(m.Id, m.Name)).ToList();
+            var stage = StageLocked();
+            var list = stage.Participants.Select(m => new ParticipantInfo(m.Id, m.Name)).ToList();
             var role = member.Visitor ? ParticipantRole.Visitor : ParticipantRole.Participant;
-            member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, _visitors.Count));
+            member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, VisitorTotalLocked()));
             if (member.Visitor)
             {
-                member.Connection.Send(StageLocked());
+                member.Connection.Send(stage);
                 VisitorsChangedLocked();
             }
             else
@@ -124,9 +136,121 @@ internal sealed class Room(RoomName name, RoomAdmission admission, TimeProvider 
         }
     }
 
-    private StageMessage StageLocked() => new(_members.Select(m => new StageParticipant(m.Id, m.Name, m.Audio, m.Video)).ToList());
+    /// <summary>Main: the stage and visitor total with their versions, for a visitor node taking the room up.</summary>
+    public (RoomVersion StageVersion, StageMessage Stage, RoomVersion VisitorsVersion, int Visitors) Snapshot()
+    {
+        lock (_lock)
+        {
+            return (new RoomVersion(sync.Epoch, _stageSeq), StageLocked(), new RoomVersion(sync.Epoch, _visitorsSeq), VisitorTotalLocked());
+        }
+    }
 
-    private void PushStageLocked() => SendAllLocked(StageLocked());
+    /// <summary>
+    /// Main: visitor node <paramref name="node"/> holds <paramref name="count"/> visitors of this room now. Returns whether
+    /// the node held any before and holds any now (the registry keeps the room while a node does).
+    /// </summary>
+    public (bool Before, bool After) SetNodeVisitors(string node, int count)
+    {
+        lock (_lock)
+        {
+            var before = _nodeVisitors.Remove(node) | _reserved.Remove(node);
+            if (count > 0)
+            {
+                _nodeVisitors[node] = count;
+            }
+
+            VisitorsChangedLocked();
+            return (before, count > 0);
+        }
+    }
+
+    /// <summary>
+    /// Main: visitor node <paramref name="node"/> is placing its first visitor of this room. True when the node had no
+    /// presence here: the caller's registry reference then stands for the node until its count arrives
+    /// (<see cref="SetNodeVisitors"/>) or <see cref="ExpireReservations"/> drops it.
+    /// </summary>
+    public bool Reserve(string node)
+    {
+        lock (_lock)
+        {
+            return !_nodeVisitors.ContainsKey(node) && _reserved.TryAdd(node, time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Main: withdraws a reservation that led nowhere; true when there was one.</summary>
+    public bool Unreserve(string node)
+    {
+        lock (_lock)
+        {
+            return _reserved.Remove(node);
+        }
+    }
+
+    /// <summary>Main: drops reservations older than <paramref name="ttl"/> (the node's visitor never arrived) and returns how many.</summary>
+    public int ExpireReservations(TimeSpan ttl)
+    {
+        lock (_lock)
+        {
+            var expired = _reserved.Where(r => time.GetElapsedTime(r.Value) >= ttl).Select(r => r.Key).ToList();
+            foreach (var node in expired)
+            {
+                _reserved.Remove(node);
+            }
+
+            return expired.Count;
+        }
+    }
+
+    /// <summary>Visitor node: main's stage at <paramref name="version"/>; pushed to this node's members unless it is not newer than the one held.</summary>
+    public void ApplyStage(RoomVersion version, IReadOnlyList<StageParticipant> participants)
+    {
+        lock (_lock)
+        {
+            if (!version.IsNewerThan(_remoteStageVersion))
+            {
+                return;
+            }
+
+            _remoteStageVersion = version;
+            _remoteStage = participants;
+            PushStageLocked();
+        }
+    }
+
+    /// <summary>Visitor node: main's visitor total at <paramref name="version"/>; pushed to this node's members unless not newer.</summary>
+    public void ApplyVisitors(RoomVersion version, int total)
+    {
+        lock (_lock)
+        {
+            if (!version.IsNewerThan(_remoteVisitorsVersion))
+            {
+                return;
+            }
+
+            _remoteVisitorsVersion = version;
+            if (_remoteVisitors != total)
+            {
+                _remoteVisitors = total;
+                SendAllLocked(new VisitorsMessage(total));
+            }
+        }
+    }
+
+    private StageMessage StageLocked() => sync.Remote
+        ? new(_remoteStage)
+        : new(_members.Select(m => new StageParticipant(m.Id, m.Name, m.Audio, m.Video)).ToList());
+
+    private int VisitorTotalLocked() => sync.Remote ? _remoteVisitors : _visitors.Count + _nodeVisitors.Values.Sum();
+
+    private void PushStageLocked()
+    {
+        var stage = StageLocked();
+        SendAllLocked(stage);
+        if (!sync.Remote)
+        {
+            sync.StageChanged(this, new RoomVersion(sync.Epoch, ++_stageSeq), stage);
+        }
+    }
 
     private void SendAllLocked(ServerMessage message)
     {
@@ -167,22 +291,30 @@ internal sealed class Room(RoomName name, RoomAdmission admission, TimeProvider 
         }, null, wait, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Main: the total to this node's members and to the visitor nodes; visitor node: this node's count to main.</summary>
     private void PushVisitorsLocked()
     {
+        var count = sync.Remote ? _visitors.Count : VisitorTotalLocked();
+
         // Changes that cancel out within the interval (one in, one out) need no push.
-        if (_visitors.Count == _pushedVisitors)
+        if (count == _pushedVisitors)
         {
             return;
         }
 
-        _pushedVisitors = _visitors.Count;
+        _pushedVisitors = count;
         _lastVisitorsPush = time.GetTimestamp();
-        SendAllLocked(new VisitorsMessage(_visitors.Count));
+        if (!sync.Remote)
+        {
+            SendAllLocked(new VisitorsMessage(count));
+        }
+
+        sync.VisitorsChanged(this, new RoomVersion(sync.Epoch, ++_visitorsSeq), count);
     }
 }
 
 /// <summary>The rooms in use on this node, each created on first use from <see cref="RoomPolicies"/> and dropped when its last connection goes.</summary>
-internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selector, TimeProvider time)
+internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selector, IRoomSync sync, TimeProvider time)
 {
     private readonly Dictionary<RoomName, Room> _rooms = [];
     private readonly Lock _lock = new();
@@ -206,12 +338,30 @@ internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selecto
         {
             if (!_rooms.TryGetValue(name, out var room))
             {
-                room = new Room(name, new RoomAdmission(name, policies.Resolve(name)), time);
+                room = new Room(name, new RoomAdmission(name, policies.Resolve(name)), sync, time);
                 _rooms[name] = room;
             }
 
             room.Users++;
             return room;
+        }
+    }
+
+    /// <summary>The room <paramref name="name"/> when it is in use, else null (nothing is created).</summary>
+    public Room? Find(RoomName name)
+    {
+        lock (_lock)
+        {
+            return _rooms.GetValueOrDefault(name);
+        }
+    }
+
+    /// <summary>The rooms in use now.</summary>
+    public IReadOnlyList<Room> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _rooms.Values];
         }
     }
 

@@ -9,10 +9,12 @@ using Prometheus;
 using Signaling.Assignment;
 using Signaling.Bridges;
 using Signaling.Clients;
+using Signaling.Federation;
+using Signaling.Nodes;
 
 namespace Signaling.Hosting;
 
-/// <summary>Builds the main signaling node's HTTP host: /health, /metrics, the bridge registration routes and the client WebSocket /ws, with the sweep of silent bridges.</summary>
+/// <summary>Builds a signaling node's HTTP host: /health, /metrics, the client WebSocket /ws and the web client; on main also the bridge registration and placement routes and the sweep of silent bridges, on a visitor node the link to main.</summary>
 public static class SignalingHost
 {
     /// <summary>
@@ -20,7 +22,7 @@ public static class SignalingHost
     /// <paramref name="configure"/> overrides options and <paramref name="time"/> the clock (tests). Throws
     /// <see cref="OptionsValidationException"/> naming the bad key.
     /// </summary>
-    public static WebApplication Build(string[] args, Action<SignalingOptions>? configure = null, TimeProvider? time = null)
+    public static WebApplication Build(string[] args, Action<SignalingOptions>? configure = null, TimeProvider? time = null, IFederationBus? bus = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var options = new SignalingOptions();
@@ -32,22 +34,42 @@ public static class SignalingHost
             throw new OptionsValidationException(SignalingOptions.Section, typeof(SignalingOptions), validation.Failures);
         }
 
+        var visitorRole = options.Role == SignalingOptions.VisitorRole;
+        if (bus is null && options.Redis is null && (visitorRole || options.VisitorNodes.Count > 0))
+        {
+            // Nodes in separate processes meet only on Redis; the in-process bus is for fleets in one process.
+            throw new OptionsValidationException(SignalingOptions.Section, typeof(SignalingOptions),
+                [$"{SignalingOptions.Section}:Redis must be set when visitor nodes are used (role '{options.Role}', {options.VisitorNodes.Count} visitor nodes listed)"]);
+        }
+
         builder.WebHost.UseUrls(options.Url);
         // A report every few seconds per bridge would bury the registration and loss lines operators need.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var clock = time ?? TimeProvider.System;
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
+        services.AddSingleton(options);
         services.AddSingleton(clock);
+        if (bus is not null)
+        {
+            // Shared by the nodes of a one-process fleet: registered as an instance, so no node's host disposes it.
+            services.AddSingleton(bus);
+        }
+        else
+        {
+            services.AddSingleton<IFederationBus>(_ => options.Redis is { } redis
+                ? RedisFederationBus.ConnectAsync(new RedisFederationBusOptions(redis)).GetAwaiter().GetResult()
+                : new InProcessFederationBus());
+        }
         services.AddSingleton(new BridgeSelector(clock, new BridgeSelectorOptions
         {
             ReportInterval = TimeSpan.FromSeconds(options.ReportIntervalSeconds),
             MissedReportsBeforeOut = options.MissedReportsBeforeOut,
         }));
         services.AddSingleton(sp => new BridgeRegistry(sp.GetRequiredService<BridgeSelector>(), clock, options.EndpointPacketsPerSecond));
-        services.AddSingleton<SignalingMetrics>();
-        services.AddSingleton(new RoomPolicies());
-        services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>(), clock));
+        services.AddSingleton(sp => new SignalingMetrics(sp.GetRequiredService<BridgeRegistry>(), options.NodeId));
+        services.AddSingleton(new RoomPolicies(new RoomPolicy { MaxParticipants = options.MaxParticipants, VisitorsEnabled = options.VisitorsEnabled }));
+        services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>(), sp.GetRequiredService<IRoomSync>(), clock));
         services.AddSingleton(new BridgeApiClient(options.BridgeSecret, TimeSpan.FromSeconds(5)));
         services.AddSingleton(sp => new RelayLinks(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<BridgeApiClient>()));
         services.AddSingleton(sp => new VisitorPlacement(
@@ -55,25 +77,56 @@ public static class SignalingHost
             sp.GetRequiredService<BridgeApiClient>(),
             sp.GetRequiredService<RelayLinks>(),
             options.RelayFanOut));
+        if (visitorRole)
+        {
+            services.AddSingleton<NodeRoomSync>();
+            services.AddSingleton<IRoomSync>(sp => sp.GetRequiredService<NodeRoomSync>());
+            services.AddSingleton<IVisitorPlacer>(new RemoteVisitorPlacer(options));
+            services.AddSingleton<NodeFederationReader>();
+            services.AddHostedService(sp => sp.GetRequiredService<NodeFederationReader>());
+        }
+        else
+        {
+            services.AddSingleton<MainRoomSync>();
+            services.AddSingleton<IRoomSync>(sp => sp.GetRequiredService<MainRoomSync>());
+            services.AddSingleton<IVisitorPlacer>(sp => sp.GetRequiredService<VisitorPlacement>());
+            services.AddSingleton(new VisitorNodeSelector(clock, new VisitorNodeOptions { MaxVisitorsPerNode = options.MaxVisitorsPerNode }));
+            services.AddSingleton<VisitorRedirector>();
+            services.AddHostedService<MainFederationReader>();
+            services.AddHostedService<BridgeSweeper>();
+        }
+
         services.AddSingleton(sp => new ClientHub(
             sp.GetRequiredService<RoomRegistry>(),
             sp.GetRequiredService<BridgeRegistry>(),
             sp.GetRequiredService<BridgeApiClient>(),
-            sp.GetRequiredService<VisitorPlacement>(),
+            sp.GetRequiredService<IVisitorPlacer>(),
             sp.GetRequiredService<SignalingMetrics>(),
             options,
             clock,
-            sp.GetRequiredService<ILogger<ClientConnection>>()));
-        services.AddHostedService<BridgeSweeper>();
+            sp.GetRequiredService<ILogger<ClientConnection>>(),
+            sp.GetService<VisitorRedirector>(),
+            sp.GetService<NodeRoomSync>()));
 
         var app = builder.Build();
+        var federation = app.Services.GetRequiredService<IFederationBus>();
+        var rooms = app.Services.GetRequiredService<RoomRegistry>();
+        var metrics = app.Services.GetRequiredService<SignalingMetrics>();
+        Func<long> pending = visitorRole ? () => 0 : () => app.Services.GetRequiredService<MainRoomSync>().Pending;
+        metrics.Attach(() => rooms.Count, () => (federation.State == FederationLinkState.Connected, pending()));
+
         // The web client (static files, plain JS): index.html at "/".
         var webRoot = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
-        app.MapGet("/health", (BridgeRegistry r) => Results.Ok(new { status = "ok", role = "main", bridges = r.List().Count(b => b.State == "alive") }));
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<SignalingMetrics>().Registry);
-        app.MapBridgeRoutes(options.BridgeSecret);
+        app.MapGet("/health", (BridgeRegistry r) => Results.Ok(new { status = "ok", role = options.Role, node = options.NodeId, federation = federation.State == FederationLinkState.Connected ? "connected" : "disconnected", bridges = r.List().Count(b => b.State == "alive") }));
+        app.MapMetrics("/metrics", metrics.Registry);
+        if (!visitorRole)
+        {
+            app.MapBridgeRoutes(options.BridgeSecret);
+            app.MapPlacementRoutes(options.NodeSecret);
+        }
+
         app.MapClientSocket();
         return app;
     }

@@ -3,7 +3,7 @@ using Signaling.Bridges;
 
 namespace Signaling.Hosting;
 
-/// <summary>The main node's Prometheus metrics, in their own registry (served on /metrics).</summary>
+/// <summary>A signaling node's Prometheus metrics (main or visitor role), in their own registry (served on /metrics).</summary>
 public sealed class SignalingMetrics
 {
     private readonly BridgeRegistry _bridges;
@@ -11,9 +11,19 @@ public sealed class SignalingMetrics
     private readonly BridgeState[] _states = Enum.GetValues<BridgeState>();
     private readonly Gauge _participants;
     private readonly Counter _joins;
+    private readonly Gauge _visitors;
+    private readonly Gauge.Child _localVisitors;
+    private readonly Counter _redirects;
+    private readonly Histogram _joinSeconds;
+    private readonly Gauge _conferences;
+    private readonly Gauge _federationUp;
+    private readonly Gauge _federationPending;
+    private readonly Counter _federationEvents;
+    private Func<int>? _roomCount;
+    private Func<(bool Up, long Pending)>? _federation;
 
     /// <summary>Registers the metrics; figures are read from <paramref name="bridges"/> at scrape time.</summary>
-    public SignalingMetrics(BridgeRegistry bridges)
+    public SignalingMetrics(BridgeRegistry bridges, string nodeId = "main")
     {
         _bridges = bridges;
         Registry = Prometheus.Metrics.NewCustomRegistry();
@@ -21,6 +31,15 @@ public sealed class SignalingMetrics
         _bridgeStates = factory.CreateGauge("signaling_bridges", "Registered bridges, by state (alive, out, failed).", "state");
         _participants = factory.CreateGauge("signaling_participants", "Participants joined on this node's WebSocket.");
         _joins = factory.CreateCounter("signaling_joins_total", "Join requests by outcome (participant, room-full, visitors-disabled, internal).", "result");
+        _visitors = factory.CreateGauge("signaling_visitors", "Visitors held, by signaling node (this node's own, and on main those its visitor nodes report).", "node");
+        _localVisitors = _visitors.WithLabels(nodeId);
+        _redirects = factory.CreateCounter("signaling_redirects_total", "Joiners redirected to a visitor node, by node.", "node");
+        _joinSeconds = factory.CreateHistogram("signaling_join_duration_seconds", "Time from a join request to joined (bridge endpoint ready), by role.",
+            new HistogramConfiguration { LabelNames = ["role"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
+        _conferences = factory.CreateGauge("signaling_conferences", "Rooms in use on this node.");
+        _federationUp = factory.CreateGauge("signaling_federation_link_up", "1 while the federation bus is reachable, else 0.");
+        _federationPending = factory.CreateGauge("signaling_federation_pending_events", "Federation events queued for publishing (grows while the bus is down).");
+        _federationEvents = factory.CreateCounter("signaling_federation_events_total", "Federation events, by direction (in, out, bad) and type.", "direction", "type");
         Registry.AddBeforeCollectCallback(Update);
     }
 
@@ -33,11 +52,51 @@ public sealed class SignalingMetrics
     /// <summary>A participant left or its connection closed.</summary>
     public void ParticipantLeft() => _participants.Dec();
 
+    /// <summary>A visitor joined on this node.</summary>
+    public void VisitorJoined() => _localVisitors.Inc();
+
+    /// <summary>A visitor of this node left.</summary>
+    public void VisitorLeft() => _localVisitors.Dec();
+
+    /// <summary>Visitors held on this node now.</summary>
+    public int LocalVisitors => (int)_localVisitors.Value;
+
+    /// <summary>Main: the visitor count visitor node <paramref name="node"/> reported.</summary>
+    public void SetNodeVisitors(string node, int count) => _visitors.WithLabels(node).Set(count);
+
+    /// <summary>Counts one redirect to <paramref name="node"/>.</summary>
+    public void CountRedirect(string node) => _redirects.WithLabels(node).Inc();
+
+    /// <summary>Records how long a join of <paramref name="role"/> took.</summary>
+    public void ObserveJoin(string role, TimeSpan duration) => _joinSeconds.WithLabels(role).Observe(duration.TotalSeconds);
+
+    /// <summary>Counts a federation event (<paramref name="direction"/> in, out or bad).</summary>
+    public void CountFederationEvent(string direction, string type) => _federationEvents.WithLabels(direction, type).Inc();
+
+    /// <summary>Reads the room count and the federation state at scrape time.</summary>
+    public void Attach(Func<int> roomCount, Func<(bool Up, long Pending)> federation)
+    {
+        _roomCount = roomCount;
+        _federation = federation;
+    }
+
     /// <summary>The registry served on /metrics.</summary>
     public CollectorRegistry Registry { get; }
 
     private void Update()
     {
+        if (_roomCount is not null)
+        {
+            _conferences.Set(_roomCount());
+        }
+
+        if (_federation is not null)
+        {
+            var (up, pending) = _federation();
+            _federationUp.Set(up ? 1 : 0);
+            _federationPending.Set(pending);
+        }
+
         var list = _bridges.List();
         foreach (var state in _states)
         {
