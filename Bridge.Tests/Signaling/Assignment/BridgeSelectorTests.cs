@@ -133,15 +133,37 @@ public class BridgeSelectorTests
     {
         var selector = NewSelector();
         selector.Register("eu-1", "eu", capacity: 100);
+        selector.Register("eu-2", "eu", capacity: 100);
         selector.Register("us-1", "us", capacity: 100);
         selector.Report("eu-1", new BridgeStats(0.3, 30));
+        selector.Report("eu-2", new BridgeStats(0.3, 30));
         selector.Report("us-1", new BridgeStats(0.0, 0));
 
         Assert.Equal("us-1", selector.ChooseVisitorBridge(X).BridgeId);
         Assert.Equal("eu-1", selector.ChooseCore(X, "eu").BridgeId);
-        Assert.Equal("eu-1", selector.ChooseVisitorBridge(X).BridgeId);
+        Assert.Equal("eu-2", selector.ChooseVisitorBridge(X).BridgeId);
         Assert.Equal("us-1", selector.ChooseVisitorBridge(Y).BridgeId);
         Assert.Equal("us-1", selector.ChooseVisitorBridge(X, "us").BridgeId);
+    }
+
+    [Fact]
+    public void Visitors_avoid_the_core_while_another_bridge_is_under_the_threshold_and_fall_back_to_it_when_none_is()
+    {
+        var selector = NewSelector();
+        selector.Register("a", "eu", capacity: 100);
+        selector.Register("b", "eu", capacity: 100);
+        selector.Report("a", new BridgeStats(0.0, 0));
+        selector.Report("b", new BridgeStats(0.5, 50));
+        Assert.Equal("a", selector.ChooseCore(X).BridgeId);
+
+        // The core is the quieter bridge, yet visitors go to the other one while it has room ...
+        Assert.Equal("b", selector.ChooseVisitorBridge(X).BridgeId);
+        Assert.Equal("a", selector.ChooseVisitorBridge(Y).BridgeId);
+
+        // ... and to the core once the other is at the stress threshold.
+        selector.Report("b", new BridgeStats(0.9, 90));
+        Assert.Equal("a", selector.ChooseVisitorBridge(X).BridgeId);
+        Assert.Equal(0, selector.Overloads);
     }
 
     [Fact]
