@@ -90,7 +90,12 @@ public static class SignalingHost
             services.AddSingleton<MainRoomSync>();
             services.AddSingleton<IRoomSync>(sp => sp.GetRequiredService<MainRoomSync>());
             services.AddSingleton<IVisitorPlacer>(sp => sp.GetRequiredService<VisitorPlacement>());
-            services.AddSingleton(new VisitorNodeSelector(clock, new VisitorNodeOptions { MaxVisitorsPerNode = options.MaxVisitorsPerNode }));
+            // Five missed heartbeats: a dead node stops getting redirects within seconds, its clients' reconnects go elsewhere.
+            services.AddSingleton(new VisitorNodeSelector(clock, new VisitorNodeOptions
+            {
+                MaxVisitorsPerNode = options.MaxVisitorsPerNode,
+                StaleAfter = 5 * NodeFederationReader.HeartbeatInterval,
+            }));
             services.AddSingleton<VisitorRedirector>();
             services.AddHostedService<MainFederationReader>();
             services.AddHostedService<BridgeSweeper>();
