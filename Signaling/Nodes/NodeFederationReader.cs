@@ -23,7 +23,7 @@ internal sealed partial class NodeFederationReader(
     TimeProvider time,
     ILogger<NodeFederationReader> log) : BackgroundService
 {
-    /// <summary>How often the node tells main its load (main counts a node silent for 30 s as gone).</summary>
+    /// <summary>How often the node tells main its load (main counts a node silent for 5 intervals as gone).</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>Raised for every <c>bridge-lost</c> event with the bridge id; the node moves its visitors on that bridge.</summary>
