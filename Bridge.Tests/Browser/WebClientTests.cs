@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Bridge.Tests.Registration;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -148,5 +149,58 @@ public sealed class WebClientTests : IClassFixture<ChromiumFixture>
         Assert.Contains("signaling_joins_total{result=\"participant\"} 2", metrics, StringComparison.Ordinal);
         Assert.Contains("signaling_joins_total{result=\"visitor\"} 3", metrics, StringComparison.Ordinal);
         Assert.Contains("signaling_participants 1", metrics, StringComparison.Ordinal);
+
+        // A redirect (what main sends when visitor nodes take the room's overflow) to a node given as a ws: URL without a path:
+        // the page leaves, connects there and joins asking to watch: no camera, no controls, the badge, one more visitor.
+        var node = fleet.PageUrl("/").Replace("http://", "ws://", StringComparison.Ordinal).TrimEnd('/');
+        await ann.Page.EvaluateAsync("url => window.conference.deliver({ v: 1, type: 'redirect', node: 'visitors-1', url, reason: 'room-full' })", node);
+        Assert.Equal("visitor", await ann.WaitJoinedAsync(joins: 3));
+        Assert.True(await ann.Page.Locator("#visitor-badge").IsVisibleAsync());
+        Assert.False(await ann.Page.Locator("#mic").IsVisibleAsync());
+        Assert.Equal(0, await ann.Page.Locator("#tiles .tile.self").CountAsync());
+        await vera.WaitTextAsync("#visitor-count", "2", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_page_explains_refusals_in_plain_words_retries_what_a_retry_can_fix_and_stops_on_what_it_cannot()
+    {
+        // No bridge registered: every join is refused with a fatal "internal" error.
+        await using var signaling = await TestSignaling.StartAsync();
+        await using var context = await _chromium.Browser.NewContextAsync();
+        var origin = signaling.Url.ToString().TrimEnd('/');
+
+        // The form checks the room before connecting.
+        var form = await ConferencePage.OpenAsync(context, $"{origin}/", "form", _output);
+        await form.Page.FillAsync("#room", "Acme/Room");
+        await form.Page.FillAsync("#name", "Ann");
+        await form.Page.ClickAsync("#join");
+        Assert.Equal("Room names are lower case.", await form.TextAsync("#form-error"));
+        Assert.Null(await form.StateAsync("status"));
+
+        // Redirect targets in every form the protocol allows, and the backoff schedule.
+        var urls = await form.Page.EvaluateAsync<string[]>("""
+                async () => {
+                  const { socketUrl } = await import('/session.js');
+                  const urls = ['http://127.0.0.1:9000', 'https://v1.example/', 'wss://v1.example/ws', 'http://h/sig/', 'javascript:alert(1)'];
+                  return urls.map((u) => { try { return socketUrl(u, location.href); } catch { return 'refused'; } });
+                }
+                """);
+        Assert.Equal(["ws://127.0.0.1:9000/ws", "wss://v1.example/ws", "wss://v1.example/ws", "ws://h/sig/ws", "refused"], urls);
+        var backoff = await form.Page.EvaluateAsync<int[]>("async () => { const { backoffMs } = await import('/session.js'); return [1, 2, 3, 4, 5, 6].map(backoffMs); }");
+        Assert.Equal([1000, 2000, 4000, 8000, 10_000, 10_000], backoff);
+
+        // A refusal the server says to retry: plain words, and the page keeps trying.
+        var page = await ConferencePage.OpenAsync(context, $"{origin}/?room=acme/empty&name=Ann&autojoin=1", "retry", _output);
+        await page.WaitTextAsync("#error", "The server could not set up your audio and video just now; retrying.", TimeSpan.FromSeconds(10));
+        await page.Page.WaitForFunctionAsync("() => document.getElementById('status').textContent.startsWith('Reconnecting in')");
+        Assert.True(await page.Page.Locator("#conference").IsVisibleAsync());
+
+        // A refusal no retry can fix: said plainly, the form is back, the page stops.
+        await page.Page.EvaluateAsync("() => window.conference.deliver({ v: 1, type: 'error', code: 'room-full', message: 'full', inReplyTo: 'j1', field: null, fatal: true })");
+        Assert.Equal("This room is full and does not admit viewers.", await page.TextAsync("#error"));
+        Assert.True(await page.Page.Locator("#join-form").IsVisibleAsync());
+        Assert.False(await page.Page.Locator("#conference").IsVisibleAsync());
+        Assert.Equal("true", await page.StateAsync("ended"));
+        Assert.Null(await page.StateAsync("ws"));
     }
 }
