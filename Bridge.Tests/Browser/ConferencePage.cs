@@ -22,10 +22,18 @@ public sealed class ConferencePage
     /// <summary>The Playwright page.</summary>
     public IPage Page { get; }
 
-    /// <summary>Opens <paramref name="url"/> in a new page of <paramref name="context"/>, logging the page's console as <paramref name="label"/>.</summary>
-    public static async Task<ConferencePage> OpenAsync(IBrowserContext context, string url, string label, ITestOutputHelper output)
+    /// <summary>
+    /// Opens <paramref name="url"/> in a new page of <paramref name="context"/>, logging the page's console as <paramref name="label"/>;
+    /// <paramref name="initScript"/> runs before the page's own scripts.
+    /// </summary>
+    public static async Task<ConferencePage> OpenAsync(IBrowserContext context, string url, string label, ITestOutputHelper output, string? initScript = null)
     {
         var page = await context.NewPageAsync();
+        if (initScript is not null)
+        {
+            await page.AddInitScriptAsync(initScript);
+        }
+
         page.Console += (_, message) => Log(output, $"[{label}] {message.Type}: {message.Text}");
         page.PageError += (_, error) => Log(output, $"[{label}] page error: {error}");
         await page.GotoAsync(url);

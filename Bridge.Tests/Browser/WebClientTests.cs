@@ -159,6 +159,13 @@ public sealed class WebClientTests : IClassFixture<ChromiumFixture>
         Assert.False(await ann.Page.Locator("#mic").IsVisibleAsync());
         Assert.Equal(0, await ann.Page.Locator("#tiles .tile.self").CountAsync());
         await vera.WaitTextAsync("#visitor-count", "2", TimeSpan.FromSeconds(10));
+
+        // Carl takes the free seat but his browser refuses camera and microphone: he is told, and rejoins to watch.
+        var carl = await ConferencePage.OpenAsync(context, fleet.PageUrl($"/?room={Room}&name=Carl&autojoin=1"), "carl", _output,
+            "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));");
+        Assert.Equal("visitor", await carl.WaitJoinedAsync(joins: 2));
+        Assert.Equal("Your camera and microphone are not available (NotAllowedError), so you are watching instead.", await carl.TextAsync("#error"));
+        await vera.WaitTextAsync("#visitor-count", "3", TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ export class Session {
   #redirects = 0;
   #requestSeq = 0;
   #pendingOffer = null;
-  #fatal = null;
+  #cameraProblem = null;
   #ended = false;
   #media = Promise.resolve();
 
@@ -109,7 +109,15 @@ export class Session {
 
   #connect(url) {
     this.#nodeUrl = url;
-    const ws = new WebSocket(url);
+    let ws;
+    try {
+      ws = new WebSocket(url);
+    } catch (e) {
+      // E.g. a ws: node from an https: page (mixed content): that node is unusable, so the retry goes to the origin.
+      this.#nodeUrl = this.#home;
+      this.#scheduleReconnect(`${new URL(url).host} cannot be reached from this page (${e.message})`);
+      return;
+    }
     this.#socket = this.state.ws = ws;
     this.#lastHeard = Date.now();
     ws.onmessage = (event) => {
@@ -182,8 +190,8 @@ export class Session {
 
   #joined(m) {
     this.#redirects = 0;
-    this.#fatal = null;
-    Object.assign(this.state, { role: m.role, you: m.you, room: m.room, visitorCount: m.visitorCount, error: null });
+    // Refusals are over once joined; why a would-be participant only watches stays said.
+    Object.assign(this.state, { role: m.role, you: m.you, room: m.room, visitorCount: m.visitorCount, error: this.#cameraProblem });
     this.state.joins++;
     // A rejoin keeps the role: a viewer must not start sending their camera because a seat happened to be free.
     this.#wantsVisitor = m.role === 'visitor';
@@ -202,7 +210,8 @@ export class Session {
           this.local = await openCamera(this.#request.width, this.#request.height);
         } catch (e) {
           if (socket !== this.#socket) return;
-          this.state.error = `Your camera and microphone are not available (${e.name ?? e}), so you are watching instead.`;
+          this.#cameraProblem = `Your camera and microphone are not available (${e.name ?? e}), so you are watching instead.`;
+          this.state.error = this.#cameraProblem;
           this.#wantsVisitor = true;
           this.#rejoin('no camera or microphone', 0);
           return;
@@ -304,7 +313,6 @@ export class Session {
       console.warn(`signaling: ${m.code}: ${m.message}`);
       return;
     }
-    this.#fatal = m;
     this.state.error = plainWords(m);
     if (TERMINAL.has(m.code)) this.#end(null, this.state.error);
     else this.onchange();
