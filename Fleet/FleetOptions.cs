@@ -29,4 +29,7 @@ public sealed record FleetOptions
 
     /// <summary>Redis connection string for the federation bus; null: one in-process bus shared by the nodes. Default null.</summary>
     public string? Redis { get; init; }
+
+    /// <summary>Packets per second one endpoint costs a bridge (signaling's bridge capacity in endpoints). Default 400.</summary>
+    public int EndpointPacketsPerSecond { get; init; } = 400;
 }

@@ -157,6 +157,7 @@ public sealed class LocalSignalingFleet : IAsyncDisposable
             s.MaxParticipants = o.MaxParticipants;
             s.MaxVisitorsPerNode = o.MaxVisitorsPerNode;
             s.RelayFanOut = o.RelayFanOut;
+            s.EndpointPacketsPerSecond = o.EndpointPacketsPerSecond;
             s.Redis = o.Redis;
         }
     }
