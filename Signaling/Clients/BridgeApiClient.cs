@@ -67,6 +67,10 @@ public sealed class BridgeApiClient : IDisposable
     public Task PutConferenceAsync(Uri api, string conference, CancellationToken cancel) =>
         SendAsync(HttpMethod.Put, api, $"conferences/{conference}", null, cancel);
 
+    /// <summary>DELETE /conferences/{c}: expires the conference and its endpoints; a 404 (already gone) counts as done.</summary>
+    public Task DeleteConferenceAsync(Uri api, string conference, CancellationToken cancel) =>
+        DeleteAsync(api, $"conferences/{conference}", cancel);
+
     /// <summary>POST /relays: creates one end of a relay link (docs/bridge-control-api.md, "Relay links").</summary>
     public Task CreateRelayAsync(Uri api, RelayLinkEnd link, CancellationToken cancel)
     {

@@ -49,12 +49,24 @@ public static class SignalingHost
         services.AddSingleton(new RoomPolicies());
         services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>(), clock));
         services.AddSingleton(new BridgeApiClient(options.BridgeSecret, TimeSpan.FromSeconds(5)));
-        services.AddSingleton(sp => new RelayLinks(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<BridgeApiClient>()));
-        services.AddSingleton(sp => new VisitorPlacement(
+        services.AddSingleton(sp => new RelayLinks(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<BridgeApiClient>(), sp.GetRequiredService<ILogger<RelayLinks>>()));
+        services.AddSingleton(sp => new RelayTreeEditor(
             sp.GetRequiredService<BridgeRegistry>(),
             sp.GetRequiredService<BridgeApiClient>(),
             sp.GetRequiredService<RelayLinks>(),
-            options.RelayFanOut));
+            options.RelayFanOut,
+            sp.GetRequiredService<ILogger<RelayTreeEditor>>()));
+        services.AddSingleton(sp => new VisitorPlacement(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<RelayTreeEditor>()));
+        services.AddSingleton(sp => new BridgeLossHandler(
+            sp.GetRequiredService<RoomRegistry>(),
+            sp.GetRequiredService<BridgeRegistry>(),
+            sp.GetRequiredService<BridgeApiClient>(),
+            sp.GetRequiredService<RelayLinks>(),
+            sp.GetRequiredService<RelayTreeEditor>(),
+            sp.GetRequiredService<SignalingMetrics>(),
+            clock,
+            TimeSpan.FromSeconds(options.IdleBranchSeconds),
+            sp.GetRequiredService<ILogger<BridgeLossHandler>>()));
         services.AddSingleton(sp => new ClientHub(
             sp.GetRequiredService<RoomRegistry>(),
             sp.GetRequiredService<BridgeRegistry>(),

@@ -11,6 +11,10 @@ public sealed class SignalingMetrics
     private readonly BridgeState[] _states = Enum.GetValues<BridgeState>();
     private readonly Gauge _participants;
     private readonly Counter _joins;
+    private readonly Counter _bridgeLosses;
+    private readonly Counter _endpointsMoved;
+    private readonly Counter _treeRepairs;
+    private readonly Counter _idleBranches;
 
     /// <summary>Registers the metrics; figures are read from <paramref name="bridges"/> at scrape time.</summary>
     public SignalingMetrics(BridgeRegistry bridges)
@@ -21,6 +25,10 @@ public sealed class SignalingMetrics
         _bridgeStates = factory.CreateGauge("signaling_bridges", "Registered bridges, by state (alive, out, failed).", "state");
         _participants = factory.CreateGauge("signaling_participants", "Participants joined on this node's WebSocket.");
         _joins = factory.CreateCounter("signaling_joins_total", "Join requests by outcome (participant, room-full, visitors-disabled, internal).", "result");
+        _bridgeLosses = factory.CreateCounter("signaling_bridge_losses_total", "Bridges lost (silent past the limit, or failed) and repaired after.");
+        _endpointsMoved = factory.CreateCounter("signaling_endpoints_moved_total", "Client endpoints moved off a lost bridge (the client got reoffer), by role (participant, visitor).", "role");
+        _treeRepairs = factory.CreateCounter("signaling_tree_repairs_total", "Room relay trees re-planned because one of their bridges was lost.");
+        _idleBranches = factory.CreateCounter("signaling_idle_branches_removed_total", "Visitor bridges taken out of a room's relay tree after staying without visitors.");
         Registry.AddBeforeCollectCallback(Update);
     }
 
@@ -32,6 +40,18 @@ public sealed class SignalingMetrics
 
     /// <summary>A participant left or its connection closed.</summary>
     public void ParticipantLeft() => _participants.Dec();
+
+    /// <summary>A bridge was lost.</summary>
+    public void CountBridgeLoss() => _bridgeLosses.Inc();
+
+    /// <summary>A client endpoint of <paramref name="role"/> (participant, visitor) moved off a lost bridge.</summary>
+    public void CountEndpointMoved(string role) => _endpointsMoved.WithLabels(role).Inc();
+
+    /// <summary>A room's relay tree was re-planned after a loss.</summary>
+    public void CountTreeRepair() => _treeRepairs.Inc();
+
+    /// <summary>An idle visitor bridge left a room's relay tree.</summary>
+    public void CountIdleBranchRemoved() => _idleBranches.Inc();
 
     /// <summary>The registry served on /metrics.</summary>
     public CollectorRegistry Registry { get; }
