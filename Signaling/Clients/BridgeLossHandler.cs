@@ -154,7 +154,7 @@ public sealed partial class BridgeLossHandler : IDisposable
             }
             else if (load.Alive && _links.Revive(load.BridgeId))
             {
-                LogBack(_log, load.BridgeId);
+                await ReviveAsync(load.BridgeId, cancel).ConfigureAwait(false);
             }
         }
 
@@ -175,6 +175,21 @@ public sealed partial class BridgeLossHandler : IDisposable
     {
         _rooms.Ended -= OnRoomEnded;
         _gate.Dispose();
+    }
+
+    /// <summary>A lost bridge reports again, alive and not failed: the link ends it kept from before its loss are deleted, so it can be linked again.</summary>
+    private async Task ReviveAsync(string bridgeId, CancellationToken cancel)
+    {
+        try
+        {
+            var stale = await _links.DeleteUnknownEndsAsync(bridgeId, cancel).ConfigureAwait(false);
+            LogBack(_log, bridgeId, stale);
+        }
+        catch (BridgeApiException e)
+        {
+            // Its next link to a peer it still has an end for is refused (409); the placement then fails and the join is retried.
+            LogBackUncleaned(_log, bridgeId, e.Message);
+        }
     }
 
     /// <summary>Repairs one room's tree for the lost bridge and moves its members off it; whether the room used it, and the moves.</summary>
@@ -403,8 +418,11 @@ public sealed partial class BridgeLossHandler : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "bridge {BridgeId} lost ({Cause}): {Links} relay links dropped; rooms repaired: {Rooms}; moved {Participants} participants and {Visitors} visitors")]
     private static partial void LogLoss(ILogger logger, string bridgeId, string cause, int links, string rooms, int participants, int visitors);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "bridge {BridgeId} is back: it can carry relay links again")]
-    private static partial void LogBack(ILogger logger, string bridgeId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "bridge {BridgeId} is back: it can carry relay links again ({Stale} stale link ends deleted)")]
+    private static partial void LogBack(ILogger logger, string bridgeId, int stale);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bridge {BridgeId} is back but its stale relay link ends could not be listed: {Reason}")]
+    private static partial void LogBackUncleaned(ILogger logger, string bridgeId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "room {Room}: repairing the relay tree after losing bridge {BridgeId} failed, retried next sweep: {Reason}")]
     private static partial void LogTreeRepairFailed(ILogger logger, string room, string bridgeId, string reason);

@@ -201,6 +201,37 @@ internal sealed partial class RelayLinks(BridgeRegistry bridges, BridgeApiClient
         }
     }
 
+    /// <summary>
+    /// Deletes the relay link ends <paramref name="bridgeId"/> holds that are not in the table: a bridge that comes back after
+    /// a loss still has the ends of the links dropped then, and would refuse a new link to the same peer (one link per peer).
+    /// Returns how many were deleted; throws <see cref="BridgeApiException"/> when the bridge cannot be asked.
+    /// </summary>
+    public async Task<int> DeleteUnknownEndsAsync(string bridgeId, CancellationToken cancel)
+    {
+        var url = bridges.ApiUrlOf(bridgeId) ?? throw new BridgeApiException(null, $"bridge {bridgeId} has no known control API");
+        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            HashSet<uint> known;
+            lock (_links)
+            {
+                known = [.. _links.Where(l => l.Key.Parent == bridgeId || l.Key.Child == bridgeId).Select(l => l.Value.Id)];
+            }
+
+            var stale = (await api.ListRelayIdsAsync(url, cancel).ConfigureAwait(false)).Where(id => !known.Contains(id)).ToList();
+            foreach (var id in stale)
+            {
+                await DeleteEndAsync(bridgeId, id).ConfigureAwait(false);
+            }
+
+            return stale.Count;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _gate.Dispose();
 

@@ -61,6 +61,16 @@ public class TreeBookkeepingTests
         // direct attempt to link it is refused.
         Assert.Equal(core, (await fleet.Signaling.Services.GetRequiredService<VisitorPlacement>().PlaceAsync(room, CancellationToken.None)).BridgeId);
         await Assert.ThrowsAsync<BridgeApiException>(() => fleet.Links.AcquireAsync(core, edge, CancellationToken.None));
+
+        // Back (as the sweep does once it reports unfailed): the end it kept from before the loss is deleted, so the pair links again.
+        Assert.True(fleet.Links.Revive(edge));
+        Assert.False(fleet.Links.Revive(edge));
+        Assert.Equal(1, await fleet.Links.DeleteUnknownEndsAsync(edge, CancellationToken.None));
+        Assert.Empty(await fleet.RelaysAsync(edge));
+        await fleet.Links.AcquireAsync(core, edge, CancellationToken.None);
+        Assert.Equal([(core, "parent")], await fleet.RelaysAsync(edge));
+        Assert.Equal(0, await fleet.Links.DeleteUnknownEndsAsync(edge, CancellationToken.None));
+        Assert.Single(await fleet.RelaysAsync(edge));
     }
 
     [Fact]
