@@ -143,6 +143,15 @@ public class TreeBookkeepingTests
         Assert.Null(room.Tree.Plan);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3601)]
+    public void An_idle_branch_time_out_of_range_is_refused_naming_the_key(int seconds)
+    {
+        var result = new global::Signaling.Hosting.SignalingOptionsValidator().Validate(null, new global::Signaling.Hosting.SignalingOptions { IdleBranchSeconds = seconds });
+        Assert.Equal([$"Signaling:IdleBranchSeconds must be 1..3600, got {seconds}"], result.Failures);
+    }
+
     private sealed class EventComparer : IEqualityComparer<(string Bridge, IReadOnlyList<RoomName> Rooms)>
     {
         public bool Equals((string Bridge, IReadOnlyList<RoomName> Rooms) x, (string Bridge, IReadOnlyList<RoomName> Rooms) y) =>
