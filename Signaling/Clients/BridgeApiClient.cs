@@ -67,11 +67,24 @@ public sealed class BridgeApiClient : IDisposable
     public Task PutConferenceAsync(Uri api, string conference, CancellationToken cancel) =>
         SendAsync(HttpMethod.Put, api, $"conferences/{conference}", null, cancel);
 
+    /// <summary>DELETE /conferences/{c}: expires the conference and its endpoints; a 404 (already gone) counts as done.</summary>
+    public Task DeleteConferenceAsync(Uri api, string conference, CancellationToken cancel) =>
+        DeleteAsync(api, $"conferences/{conference}", cancel);
+
     /// <summary>POST /relays: creates one end of a relay link (docs/bridge-control-api.md, "Relay links").</summary>
     public Task CreateRelayAsync(Uri api, RelayLinkEnd link, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(link);
         return SendAsync(HttpMethod.Post, api, "relays", new { id = link.Id, peerId = link.PeerId, host = link.Host, port = link.Port, key = link.Key, peerRole = link.PeerRole }, cancel);
+    }
+
+    /// <summary>GET /relays: the ids of the relay link ends the bridge holds.</summary>
+    public async Task<IReadOnlyList<uint>> ListRelayIdsAsync(Uri api, CancellationToken cancel)
+    {
+        var body = await SendAsync(HttpMethod.Get, api, "relays", null, cancel).ConfigureAwait(false);
+        return body.ValueKind == JsonValueKind.Array
+            ? [.. body.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("id", out var id) && id.TryGetUInt32(out _)).Select(l => l.GetProperty("id").GetUInt32())]
+            : throw new BridgeApiException(null, "the bridge's relay list is not an array");
     }
 
     /// <summary>DELETE /relays/{id}: removes one end of a relay link; a 404 (already gone) counts as done.</summary>

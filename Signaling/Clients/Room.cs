@@ -18,11 +18,11 @@ internal sealed class RoomMember(string id, string name, ClientConnection connec
     /// <summary>The client's connection (for pushes).</summary>
     public ClientConnection Connection { get; } = connection;
 
-    /// <summary>The bridge holding this member's endpoint: the core for a participant, a visitor bridge for a visitor.</summary>
-    public string BridgeId { get; } = bridgeId;
+    /// <summary>The bridge holding this member's endpoint: the core for a participant, a visitor bridge for a visitor (set under the room's lock).</summary>
+    public string BridgeId { get; set; } = bridgeId;
 
-    /// <summary>The control API of that bridge.</summary>
-    public Uri BridgeApi { get; } = bridgeApi;
+    /// <summary>The control API of that bridge (set under the room's lock, with <see cref="BridgeId"/>).</summary>
+    public Uri BridgeApi { get; set; } = bridgeApi;
 
     /// <summary>Microphone on (guarded by the room's lock).</summary>
     public bool Audio { get; set; }
@@ -161,6 +161,18 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
 
             VisitorsChangedLocked();
             return (before, count > 0);
+        }
+    }
+
+    /// <summary>Main: whether a visitor node holds (or is placing) visitors of this room.</summary>
+    public bool HasNodeVisitors
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _nodeVisitors.Count > 0 || _reserved.Count > 0;
+            }
         }
     }
 
@@ -311,6 +323,32 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
 
         sync.VisitorsChanged(this, new RoomVersion(sync.Epoch, ++_visitorsSeq), count);
     }
+
+    /// <summary>The members whose endpoint is on <paramref name="bridgeId"/>: participants first, then visitors.</summary>
+    public IReadOnlyList<RoomMember> MembersOn(string bridgeId)
+    {
+        lock (_lock)
+        {
+            return [.. _members.Where(m => m.BridgeId == bridgeId), .. _visitors.Where(v => v.BridgeId == bridgeId)];
+        }
+    }
+
+    /// <summary>Points <paramref name="member"/> at its new endpoint's bridge; false when it is no longer a member.</summary>
+    public bool MoveMember(RoomMember member, string bridgeId, Uri bridgeApi)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        lock (_lock)
+        {
+            if (!(member.Visitor ? _visitors : _members).Contains(member))
+            {
+                return false;
+            }
+
+            member.BridgeId = bridgeId;
+            member.BridgeApi = bridgeApi;
+            return true;
+        }
+    }
 }
 
 /// <summary>The rooms in use on this node, each created on first use from <see cref="RoomPolicies"/> and dropped when its last connection goes.</summary>
@@ -372,8 +410,30 @@ internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selecto
         {
             if (--room.Users == 0 && _rooms.Remove(room.Name))
             {
+                Ended?.Invoke(room);
                 selector.ReleaseConference(room.Name);
             }
+        }
+    }
+
+    /// <summary>Raised (under the registry's lock, before its core choice is released) when a room's last connection went; handlers must not block.</summary>
+    public event Action<Room>? Ended;
+
+    /// <summary>The rooms in use now.</summary>
+    public IReadOnlyList<Room> All()
+    {
+        lock (_lock)
+        {
+            return [.. _rooms.Values];
+        }
+    }
+
+    /// <summary>True while a room named <paramref name="name"/> is in use.</summary>
+    public bool IsActive(RoomName name)
+    {
+        lock (_lock)
+        {
+            return _rooms.ContainsKey(name);
         }
     }
 }

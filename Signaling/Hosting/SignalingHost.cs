@@ -71,12 +71,24 @@ public static class SignalingHost
         services.AddSingleton(new RoomPolicies(new RoomPolicy { MaxParticipants = options.MaxParticipants, VisitorsEnabled = options.VisitorsEnabled }));
         services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>(), sp.GetRequiredService<IRoomSync>(), clock));
         services.AddSingleton(new BridgeApiClient(options.BridgeSecret, TimeSpan.FromSeconds(5)));
-        services.AddSingleton(sp => new RelayLinks(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<BridgeApiClient>()));
-        services.AddSingleton(sp => new VisitorPlacement(
+        services.AddSingleton(sp => new RelayLinks(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<BridgeApiClient>(), sp.GetRequiredService<ILogger<RelayLinks>>()));
+        services.AddSingleton(sp => new RelayTreeEditor(
             sp.GetRequiredService<BridgeRegistry>(),
             sp.GetRequiredService<BridgeApiClient>(),
             sp.GetRequiredService<RelayLinks>(),
-            options.RelayFanOut));
+            options.RelayFanOut,
+            sp.GetRequiredService<ILogger<RelayTreeEditor>>()));
+        services.AddSingleton(sp => new VisitorPlacement(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<RelayTreeEditor>()));
+        services.AddSingleton(sp => new BridgeLossHandler(
+            sp.GetRequiredService<RoomRegistry>(),
+            sp.GetRequiredService<BridgeRegistry>(),
+            sp.GetRequiredService<BridgeApiClient>(),
+            sp.GetRequiredService<RelayLinks>(),
+            sp.GetRequiredService<RelayTreeEditor>(),
+            sp.GetRequiredService<SignalingMetrics>(),
+            clock,
+            TimeSpan.FromSeconds(options.IdleBranchSeconds),
+            sp.GetRequiredService<ILogger<BridgeLossHandler>>()));
         if (visitorRole)
         {
             services.AddSingleton<NodeRoomSync>();
@@ -118,6 +130,18 @@ public static class SignalingHost
         var rooms = app.Services.GetRequiredService<RoomRegistry>();
         var metrics = app.Services.GetRequiredService<SignalingMetrics>();
         Func<long> pending = visitorRole ? () => 0 : () => app.Services.GetRequiredService<MainRoomSync>().Pending;
+        var losses = app.Services.GetRequiredService<BridgeLossHandler>();
+        if (visitorRole)
+        {
+            // Main lost a bridge: this node moves its own visitors on it (placing them through main again).
+            app.Services.GetRequiredService<NodeFederationReader>().BridgeLost += losses.MoveMembersAsync;
+        }
+        else
+        {
+            var sync = app.Services.GetRequiredService<MainRoomSync>();
+            losses.BridgeLost += (bridgeId, _) => sync.BridgeLost(bridgeId);
+        }
+
         metrics.Attach(() => rooms.Count, () => (federation.State == FederationLinkState.Connected, pending()));
 
         // The web client (static files, plain JS): index.html at "/".

@@ -21,6 +21,10 @@ public sealed class SignalingMetrics
     private readonly Counter _federationEvents;
     private Func<int>? _roomCount;
     private Func<(bool Up, long Pending)>? _federation;
+    private readonly Counter _bridgeLosses;
+    private readonly Counter _endpointsMoved;
+    private readonly Counter _treeRepairs;
+    private readonly Counter _idleBranches;
 
     /// <summary>Registers the metrics; figures are read from <paramref name="bridges"/> at scrape time.</summary>
     public SignalingMetrics(BridgeRegistry bridges, string nodeId = "main")
@@ -40,6 +44,10 @@ public sealed class SignalingMetrics
         _federationUp = factory.CreateGauge("signaling_federation_link_up", "1 while the federation bus is reachable, else 0.");
         _federationPending = factory.CreateGauge("signaling_federation_pending_events", "Federation events queued for publishing (grows while the bus is down).");
         _federationEvents = factory.CreateCounter("signaling_federation_events_total", "Federation events, by direction (in, out, bad) and type.", "direction", "type");
+        _bridgeLosses = factory.CreateCounter("signaling_bridge_losses_total", "Bridges lost (silent past the limit, or failed) and repaired after.");
+        _endpointsMoved = factory.CreateCounter("signaling_endpoints_moved_total", "Client endpoints moved off a lost bridge (the client got reoffer), by role (participant, visitor).", "role");
+        _treeRepairs = factory.CreateCounter("signaling_tree_repairs_total", "Room relay trees re-planned because one of their bridges was lost.");
+        _idleBranches = factory.CreateCounter("signaling_idle_branches_removed_total", "Visitor bridges taken out of a room's relay tree after staying without visitors.");
         Registry.AddBeforeCollectCallback(Update);
     }
 
@@ -79,6 +87,18 @@ public sealed class SignalingMetrics
         _roomCount = roomCount;
         _federation = federation;
     }
+
+    /// <summary>A bridge was lost.</summary>
+    public void CountBridgeLoss() => _bridgeLosses.Inc();
+
+    /// <summary>A client endpoint of <paramref name="role"/> (participant, visitor) moved off a lost bridge.</summary>
+    public void CountEndpointMoved(string role) => _endpointsMoved.WithLabels(role).Inc();
+
+    /// <summary>A room's relay tree was re-planned after a loss.</summary>
+    public void CountTreeRepair() => _treeRepairs.Inc();
+
+    /// <summary>An idle visitor bridge left a room's relay tree.</summary>
+    public void CountIdleBranchRemoved() => _idleBranches.Inc();
 
     /// <summary>The registry served on /metrics.</summary>
     public CollectorRegistry Registry { get; }

@@ -27,6 +27,9 @@ public sealed class SignalingOptions
     /// <summary>Most relay children a bridge of a room's relay tree feeds (TreePlanner fan-out, 2..64). Defaults to 8.</summary>
     public int RelayFanOut { get; set; } = BridgeRelay.Tree.TreePlanner.DefaultFanOut;
 
+    /// <summary>Seconds a visitor bridge of a room's relay tree may stay without visitors of the room before it leaves the tree (1..3600). Defaults to 30.</summary>
+    public int IdleBranchSeconds { get; set; } = 30;
+
     /// <summary>"main" (the authority for its conferences) or "visitor" (holds visitors' WebSockets, federated with main). Set by <c>--role</c>. Defaults to "main".</summary>
     public string Role { get; set; } = MainRole;
 

@@ -25,6 +25,7 @@ public sealed class SignalingOptionsValidator : IValidateOptions<SignalingOption
         Check(options.MissedReportsBeforeOut is >= 1 and <= 100, nameof(options.MissedReportsBeforeOut), $"must be 1..100, got {options.MissedReportsBeforeOut}");
         Check(options.EndpointPacketsPerSecond is >= 1 and <= 1_000_000, nameof(options.EndpointPacketsPerSecond), $"must be 1..1000000, got {options.EndpointPacketsPerSecond}");
         Check(options.RelayFanOut is >= BridgeRelay.Tree.TreePlanner.MinFanOut and <= BridgeRelay.Tree.TreePlanner.MaxFanOut, nameof(options.RelayFanOut), $"must be {BridgeRelay.Tree.TreePlanner.MinFanOut}..{BridgeRelay.Tree.TreePlanner.MaxFanOut}, got {options.RelayFanOut}");
+        Check(options.IdleBranchSeconds is >= 1 and <= 3600, nameof(options.IdleBranchSeconds), $"must be 1..3600, got {options.IdleBranchSeconds}");
         Check(options.Role is SignalingOptions.MainRole or SignalingOptions.VisitorRole, nameof(options.Role), $"must be 'main' or 'visitor', got '{options.Role}'");
         Check(string.IsNullOrEmpty(options.PublicUrl) || IsHttpUrl(options.PublicUrl), nameof(options.PublicUrl), $"must be an http(s) URL, got '{options.PublicUrl}'");
         Check(options.Role != SignalingOptions.VisitorRole || IsHttpUrl(options.MainUrl), nameof(options.MainUrl), $"must be the main node's http(s) URL on a visitor node, got '{options.MainUrl}'");

@@ -23,8 +23,9 @@ public class VisitorNodeFleetTests
     internal static Task<LocalSignalingFleet> StartFleetAsync(int maxVisitorsPerNode = 3, int bridges = 3) =>
         LocalSignalingFleet.StartAsync(new FleetOptions
         {
-            // One endpoint outweighs the packet-rate noise in the bridges' reported stress, so placement follows the adds.
-            EndpointPacketsPerSecond = 1_000_000,
+            // 20 endpoints per bridge: one add (0.05) outweighs the packet-rate noise in the reported stress, and 16 fit under
+            // the stress threshold, so placement follows the adds and the core is not used for visitors.
+            EndpointPacketsPerSecond = 10_000,
             Bridges = bridges,
             VisitorNodes = 2,
             SignalingPort = 0,
@@ -43,11 +44,11 @@ public class VisitorNodeFleetTests
     }
 
     /// <summary>Joins at main, follows the redirect to a visitor node and joins there; returns the client, its node and the joined message.</summary>
-    internal static async Task<(TestClient Client, string Node, JsonElement Joined)> JoinAsVisitorAsync(LocalSignalingFleet fleet, string name, string room = Room)
+    internal static async Task<(TestClient Client, string Node, JsonElement Joined)> JoinAsVisitorAsync(LocalSignalingFleet fleet, string name, string room = Room, bool askVisitor = false)
     {
         await using (var atMain = await TestClient.ConnectAsync(fleet.MainUrl))
         {
-            await atMain.SendAsync($$"""{"v":1,"type":"join","id":"j","room":"{{room}}","name":"{{name}}"}""");
+            await atMain.SendAsync($$"""{"v":1,"type":"join","id":"j","room":"{{room}}","name":"{{name}}","visitor":{{(askVisitor ? "true" : "false")}}}""");
             var redirect = await atMain.ExpectAsync("redirect");
             Assert.Equal(WebSocketCloseStatus.NormalClosure, await atMain.ExpectCloseAsync());
             var node = redirect.GetProperty("node").GetString()!;
@@ -123,6 +124,51 @@ public class VisitorNodeFleetTests
             }
         }
     }
+
+    [Fact]
+    public async Task A_killed_visitor_bridge_moves_the_visitor_node_visitors_on_it_and_they_receive_again_within_10_s()
+    {
+        await using var fleet = await StartFleetAsync(maxVisitorsPerNode: 100);
+        await WaitForNodesAsync(fleet);
+        await using var ann = await TestClient.ConnectAsync(fleet.MainUrl);
+        await ann.JoinAsync(Room, "Ann");
+        var (annPeer, _) = await ann.NegotiateAndConnectAsync(publish: true, 0x1111, 0x2222);
+        using var _a = annPeer;
+
+        var (viewer, node, _) = await JoinAsVisitorAsync(fleet, "Viewer", askVisitor: true);
+        await using var _v = viewer;
+        var (peer, bridge) = await viewer.NegotiateAndConnectAsync(publish: false);
+        var victim = fleet.Bridges.Single(b => b.Id != "core" && MediaPortOf(fleet, b.Id) == bridge.Port).Id;
+        ushort sequence = 0;
+        async Task PumpUntilAsync(SimulatedPeer receiver, DateTime deadline)
+        {
+            var start = receiver.ReceivedRtp.Count;
+            while (receiver.ReceivedRtp.Count < start + 5)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no media within the deadline ({receiver.ReceivedRtp.Count - start} packets)");
+                sequence++;
+                annPeer.SendRtp(0x1111, 111, sequence, sequence * 960u, [0xA]);
+                await Task.Delay(20);
+            }
+        }
+
+        await PumpUntilAsync(peer, DateTime.UtcNow + Wait);
+        var killed = DateTime.UtcNow;
+        await fleet.KillBridgeAsync(victim);
+        peer.Dispose();
+
+        // Main notices the silence, repairs the tree and tells the nodes; the visitor's node moves it and asks for a new offer.
+        var reoffer = await viewer.ExpectAsync("reoffer");
+        Assert.Equal("bridge-lost", reoffer.GetProperty("reason").GetString());
+        var (again, newBridge) = await viewer.NegotiateAndConnectAsync(publish: false);
+        using var _again = again;
+        Assert.NotEqual(bridge.Port, newBridge.Port);
+        await PumpUntilAsync(again, killed + TimeSpan.FromSeconds(10));
+        Assert.Contains(node, fleet.Nodes.Select(n => n.Id));
+    }
+
+    private static int MediaPortOf(LocalSignalingFleet fleet, string bridgeId) =>
+        fleet.BridgeServices(bridgeId).GetRequiredService<global::Bridge.Transport.MediaSocket>().LocalPort;
 
     private static HashSet<byte> Markers(SimulatedPeer peer) =>
         [.. peer.ReceivedRtp.ToArray().Select(p => RtpPacket.TryParse(p, out var rtp) && rtp.Payload.Length > 0 ? rtp.Payload[0] : (byte)0)];
