@@ -43,14 +43,26 @@ internal sealed partial class ClientConnection
         }
     }
 
-    /// <summary>Runs the connection until the client leaves, closes, is closed for a fatal error or <paramref name="cancel"/> fires.</summary>
-    public async Task RunAsync(CancellationToken cancel)
+    /// <summary>
+    /// Runs the connection until the client leaves, closes, is closed for a fatal error or <paramref name="cancel"/> fires.
+    /// When <paramref name="stopping"/> fires (the node shuts down) the server closes with 1001, so the client reconnects at
+    /// once and shutdown does not wait for it.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancel, CancellationToken stopping = default)
     {
         var sending = SendLoopAsync();
+        using var receiving = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        // Close first (cancelling the pending receive would abort the socket without a close frame); a client that does
+        // not answer the close within 2 s is aborted then.
+        using var goingAway = stopping.Register(() =>
+        {
+            _outbound.Writer.TryWrite(new Outgoing(null, WebSocketCloseStatus.EndpointUnavailable));
+            receiving.CancelAfter(TimeSpan.FromSeconds(2));
+        });
         Send(new WelcomeMessage(typeof(ClientConnection).Assembly.GetName().Version?.ToString() ?? "0", _hub.NodeId, ClientHub.HeartbeatSeconds));
         try
         {
-            await ReceiveLoopAsync(cancel).ConfigureAwait(false);
+            await ReceiveLoopAsync(receiving.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Signaling.Clients;
 
@@ -22,7 +23,8 @@ public static class ClientRoutes
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             var connection = new ClientConnection(socket, context.RequestServices.GetRequiredService<ClientHub>());
-            await connection.RunAsync(context.RequestAborted).ConfigureAwait(false);
+            var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            await connection.RunAsync(context.RequestAborted, stopping).ConfigureAwait(false);
         });
     }
 }
