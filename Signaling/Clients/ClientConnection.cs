@@ -245,6 +245,7 @@ internal sealed partial class ClientConnection
         if (visitor)
         {
             _hub.Metrics.CountJoin("visitor");
+            _hub.Metrics.VisitorJoined();
         }
         else
         {
@@ -300,6 +301,10 @@ internal sealed partial class ClientConnection
             {
                 room.Admission.Leave(member.Id);
                 _hub.Metrics.ParticipantLeft();
+            }
+            else
+            {
+                _hub.Metrics.VisitorLeft();
             }
 
             try

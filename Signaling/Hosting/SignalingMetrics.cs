@@ -11,16 +11,20 @@ public sealed class SignalingMetrics
     private readonly BridgeState[] _states = Enum.GetValues<BridgeState>();
     private readonly Gauge _participants;
     private readonly Counter _joins;
+    private readonly Gauge.Child _visitors;
 
     /// <summary>Registers the metrics; figures are read from <paramref name="bridges"/> at scrape time.</summary>
-    public SignalingMetrics(BridgeRegistry bridges)
+    public SignalingMetrics(BridgeRegistry bridges, Microsoft.Extensions.Options.IOptions<SignalingOptions> options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _bridges = bridges;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _bridgeStates = factory.CreateGauge("signaling_bridges", "Registered bridges, by state (alive, out, failed).", "state");
         _participants = factory.CreateGauge("signaling_participants", "Participants joined on this node's WebSocket.");
         _joins = factory.CreateCounter("signaling_joins_total", "Join requests by outcome (participant, room-full, visitors-disabled, internal).", "result");
+        // Labelled with the node id so a dashboard sums visitors over main and visitor nodes and still tells them apart.
+        _visitors = factory.CreateGauge("signaling_visitors", "Visitors connected to this node's WebSocket, by node id.", "node").WithLabels(options.Value.NodeId);
         Registry.AddBeforeCollectCallback(Update);
     }
 
@@ -32,6 +36,12 @@ public sealed class SignalingMetrics
 
     /// <summary>A participant left or its connection closed.</summary>
     public void ParticipantLeft() => _participants.Dec();
+
+    /// <summary>A visitor joined on this node.</summary>
+    public void VisitorJoined() => _visitors.Inc();
+
+    /// <summary>A visitor left or its connection closed.</summary>
+    public void VisitorLeft() => _visitors.Dec();
 
     /// <summary>The registry served on /metrics.</summary>
     public CollectorRegistry Registry { get; }
