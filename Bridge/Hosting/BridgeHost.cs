@@ -76,7 +76,7 @@ public static class BridgeHost
         services.AddSingleton(sp => SignalingReporter.CreateMeter(options, sp.GetRequiredService<BridgeCounters>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ReportCounters>();
         services.AddSingleton<BridgeMetrics>();
-        services.AddSingleton<PacketTransit>();
+        services.AddSingleton(sp => new PacketTransit(sp.GetRequiredService<BridgeMetrics>().Registry));
         services.AddSingleton<TrafficRates>();
         services.AddHostedService(sp => sp.GetRequiredService<TrafficRates>());
         services.AddSingleton<JvbMetrics>();

@@ -18,11 +18,11 @@ public sealed class PacketTransit
     private readonly Histogram _histogram;
     private long _receivedAt;
 
-    /// <summary>Registers the histogram in the bridge's registry.</summary>
-    public PacketTransit(BridgeMetrics metrics)
+    /// <summary>Registers the histogram in <paramref name="registry"/> (the bridge's, served on /metrics).</summary>
+    public PacketTransit(CollectorRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(metrics);
-        _histogram = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateHistogram(
+        ArgumentNullException.ThrowIfNull(registry);
+        _histogram = Prometheus.Metrics.WithCustomRegistry(registry).CreateHistogram(
             "jitsi_jvb_rtp_transit_time",
             "Milliseconds an RTP packet spends inside the bridge, from receipt to the send of each copy to an endpoint or relay link.",
             new HistogramConfiguration { Buckets = BucketsMilliseconds });
