@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
+for tool in prometheus:prometheus promtool:prometheus shellcheck:shellcheck systemd-analyze:systemd; do command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

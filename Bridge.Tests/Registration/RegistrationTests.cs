@@ -234,7 +234,8 @@ public class RegistrationTests
     [InlineData]
     [InlineData("--role", "visitor")]
     [InlineData("--role")]
-    public void Signaling_without_the_main_role_exits_2(params string[] args)
+    [InlineData("--role", "observer")]
+    public void Signaling_without_a_valid_role_exits_2(params string[] args)
     {
         Assert.Equal(2, global::Signaling.Program.Main(args));
     }

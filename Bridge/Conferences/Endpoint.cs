@@ -94,6 +94,9 @@ public sealed class Endpoint
     /// <summary>Fraction lost the endpoint last reported in a receiver report (0..1), for stats.</summary>
     public double LastReportedLoss;
 
+    /// <summary>Round-trip time measured from the SRs sent to it and the receiver reports naming them, for stats.</summary>
+    public Metrics.RoundTripTimer RoundTrip { get; } = new();
+
     /// <summary>Moves to a new state unless already expired; returns false when it was expired.</summary>
     public bool TryTransition(EndpointState next)
     {

@@ -27,11 +27,13 @@ public sealed class Forwarder
     private readonly byte[] _control = GC.AllocateArray<byte>(1024, pinned: true);
     private readonly RelayManager _relays;
     private readonly NackWaiter[] _waiters = new NackWaiter[PendingNacks.Capacity];
+    private readonly PacketTransit _transit;
 
     /// <summary>Creates the forwarder.</summary>
-    public Forwarder(MediaSocket socket, RelayManager relays, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options)
+    public Forwarder(MediaSocket socket, RelayManager relays, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options, PacketTransit transit)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _transit = transit;
         _socket = socket;
         _relays = relays;
         _counters = counters;
@@ -99,9 +101,10 @@ public sealed class Forwarder
         {
             var link = links[i];
             // Over the core mesh only a bridge's own publishers travel: relayed media never goes back across it.
-            if (link != source.Upstream && (source.Upstream is null || link.PeerRole != RelayPeerRole.Mesh) && link.Wants(conference, source.Ssrc))
+            if (link != source.Upstream && (source.Upstream is null || link.PeerRole != RelayPeerRole.Mesh) && link.Wants(conference, source.Ssrc)
+                && link.Send(kind, (byte)(hopCount + 1), flags, conference, source.Ssrc, payload) && kind == RelayKind.Rtp)
             {
-                link.Send(kind, (byte)(hopCount + 1), flags, conference, source.Ssrc, payload);
+                _transit.ObserveSent();
             }
         }
     }
@@ -248,9 +251,9 @@ public sealed class Forwarder
         for (var i = 0; i < receivers.Length; i++)
         {
             var receiver = receivers[i];
-            if (receiver.SlotFor(source) is { } slot)
+            if (receiver.SlotFor(source) is { } slot && SendToSlot(receiver, slot, source, packet, sequence, timestamp, now))
             {
-                SendToSlot(receiver, slot, source, packet, sequence, timestamp, now);
+                _transit.ObserveSent();
             }
         }
         RelayDown(source, RelayKind.Rtp, packet, hopCount, 0);
@@ -265,19 +268,22 @@ public sealed class Forwarder
         }
     }
 
-    private void SendToSlot(Endpoint receiver, ReceiverSlot slot, MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, long now)
+    // True when a copy went out.
+    private bool SendToSlot(Endpoint receiver, ReceiverSlot slot, MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, long now)
     {
         if (receiver.State != EndpointState.Secure || receiver.Outbound is not { } outbound || receiver.RemoteAddress is not { } address)
         {
-            return;
+            return false;
         }
         var buffer = _send.AsSpan();
         packet.CopyTo(buffer);
         slot.Rewrite(buffer, source.Ssrc, sequence, timestamp, now);
-        if (outbound.TryProtectRtp(buffer, packet.Length, out var protectedLength))
+        if (!outbound.TryProtectRtp(buffer, packet.Length, out var protectedLength))
         {
-            _counters.RtpForwarded++;
-            _socket.Send(buffer[..protectedLength], address);
+            return false;
         }
+        _counters.RtpForwarded++;
+        _socket.Send(buffer[..protectedLength], address);
+        return true;
     }
 }

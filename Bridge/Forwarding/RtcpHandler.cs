@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Bridge.Conferences;
 using Bridge.Metrics;
 using Bridge.Rtp;
@@ -53,6 +54,11 @@ public sealed class RtcpHandler
                     if (ReceiverReport.TryParse(packet, out var rr) && rr.ReportCount > 0)
                     {
                         endpoint.LastReportedLoss = rr.GetReport(0).FractionLost / 256.0;
+                        var now = Stopwatch.GetTimestamp();
+                        for (var i = 0; i < rr.ReportCount; i++)
+                        {
+                            endpoint.RoundTrip.ReportReceived(rr.GetReport(i), now);
+                        }
                     }
                     break;
             }
@@ -113,6 +119,7 @@ public sealed class RtcpHandler
             }
             var length = RtcpWriter.WriteSenderReport(_scratch, slot.Ssrc, report.NtpTimestamp, report.RtpTimestamp + slot.TimestampOffset, report.PacketCount, report.OctetCount);
             _forwarder.SendRtcp(receiver, _scratch.AsSpan(0, length));
+            receiver.RoundTrip.SenderReportSent(report.NtpTimestamp, Stopwatch.GetTimestamp());
         }
         _forwarder.RelayDown(source, BridgeRelay.Link.RelayKind.Rtcp, packet, hopCount, 0);
     }

@@ -7,6 +7,7 @@ using Bridge.Metrics;
 using Bridge.Relay;
 using Bridge.Registration;
 using Bridge.Transport;
+using BridgeRelay.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -31,15 +32,32 @@ public static class BridgeHost
     {
         var builder = WebApplication.CreateBuilder(args);
         var options = new BridgeOptions();
-        builder.Configuration.GetSection(BridgeOptions.Section).Bind(options);
+        var section = builder.Configuration.GetSection(BridgeOptions.Section);
+        var problems = ConfigurationKeys.Unknown(BridgeOptions.Section, section.AsEnumerable().Select(p => p.Key), typeof(BridgeOptions))
+            .Select(key => $"{key} is not a known key (see docs/configuration.md)").ToList();
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A value that does not convert ("Bridge:MediaPort=abc"); the binder's one-line message names the key.
+            problems.Add(ex.Message);
+        }
         configure?.Invoke(options);
         var validation = new BridgeOptionsValidator().Validate(null, options);
         if (validation.Failed)
         {
-            throw new OptionsValidationException(BridgeOptions.Section, typeof(BridgeOptions), validation.Failures);
+            problems.AddRange(validation.Failures);
+        }
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(BridgeOptions.Section, typeof(BridgeOptions), problems);
         }
 
         builder.WebHost.UseUrls(options.ApiUrl);
+        // Under systemd: Type=notify readiness and journald-friendly log lines; elsewhere a no-op.
+        builder.Services.AddSystemd();
         // Per-request logs of the control API drown the endpoint life-cycle lines operators need.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var services = builder.Services;
@@ -58,6 +76,10 @@ public static class BridgeHost
         services.AddSingleton(sp => SignalingReporter.CreateMeter(options, sp.GetRequiredService<BridgeCounters>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ReportCounters>();
         services.AddSingleton<BridgeMetrics>();
+        services.AddSingleton(sp => new PacketTransit(sp.GetRequiredService<BridgeMetrics>().Registry));
+        services.AddSingleton<TrafficRates>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrafficRates>());
+        services.AddSingleton<JvbMetrics>();
         services.AddHostedService<ReceiveLoop>();
         services.AddHostedService<ConsentMonitor>();
         services.AddHostedService<RelayMonitor>();
@@ -65,6 +87,8 @@ public static class BridgeHost
 
         var app = builder.Build();
         app.MapGet("/health", (ConferenceManager m) => Results.Ok(new { status = "ok", conferences = m.Conferences.Count, endpoints = m.EndpointCount }));
+        // Resolved now so the jitsi_jvb_* set is in the registry from the first scrape.
+        app.Services.GetRequiredService<JvbMetrics>();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<BridgeMetrics>().Registry);
         app.MapControlApi();
         app.MapRelayApi();

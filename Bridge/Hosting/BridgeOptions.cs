@@ -56,6 +56,9 @@ public sealed class BridgeOptions
     /// <summary>Base URL of the main signaling node to register with and report stats to. Defaults to none: no registration.</summary>
     public string? SignalingUrl { get; set; }
 
+    /// <summary>Whether start-up fails without <see cref="SignalingUrl"/>: true in the shipped unit, where a bridge nobody selects is a misconfiguration. Defaults to false (demo, tests).</summary>
+    public bool RequireSignaling { get; set; }
+
     /// <summary>This bridge's region, a preference in bridge selection (1..64 of A-Z a-z 0-9 - _ .). Defaults to "default".</summary>
     public string Region { get; set; } = "default";
 

@@ -35,11 +35,13 @@ public sealed class PacketRouter
     private readonly BridgeCounters _counters;
     private readonly TimeProvider _time;
     private readonly bool _loopbackOnly;
+    private readonly PacketTransit _transit;
     private readonly byte[] _stunBuffer = GC.AllocateArray<byte>(StunWriter.MaxMessageLength, pinned: true);
 
     /// <summary>Creates the router.</summary>
-    public PacketRouter(ConferenceManager conferences, MediaSocket socket, Forwarder forwarder, RtcpHandler rtcp, Relay.RelayRouter relay, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options)
+    public PacketRouter(ConferenceManager conferences, MediaSocket socket, Forwarder forwarder, RtcpHandler rtcp, Relay.RelayRouter relay, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options, PacketTransit transit)
     {
+        _transit = transit;
         _relay = relay;
         ArgumentNullException.ThrowIfNull(options);
         _conferences = conferences;
@@ -55,6 +57,7 @@ public sealed class PacketRouter
     public void OnDatagram(Span<byte> datagram, SocketAddress from)
     {
         ArgumentNullException.ThrowIfNull(from);
+        _transit.MarkReceived();
         _counters.PacketsIn++;
         _counters.BytesIn += datagram.Length;
         if (datagram.Length == 0)

@@ -26,12 +26,23 @@ public static class SignalingHost
     {
         var builder = WebApplication.CreateBuilder(args);
         var options = new SignalingOptions();
-        builder.Configuration.GetSection(SignalingOptions.Section).Bind(options);
+        var section = builder.Configuration.GetSection(SignalingOptions.Section);
+        var problems = BridgeRelay.Contracts.ConfigurationKeys.Unknown(SignalingOptions.Section, section.AsEnumerable().Select(p => p.Key), typeof(SignalingOptions))
+            .Select(key => $"{key} is not a known key (see docs/configuration.md)").ToList();
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A value that does not convert ("Signaling:MaxParticipants=many"); the binder's one-line message names the key.
+            problems.Add(ex.Message);
+        }
         configure?.Invoke(options);
         var validation = new SignalingOptionsValidator().Validate(null, options);
-        if (validation.Failed)
+        if (validation.Failed || problems.Count > 0)
         {
-            throw new OptionsValidationException(SignalingOptions.Section, typeof(SignalingOptions), validation.Failures);
+            throw new OptionsValidationException(SignalingOptions.Section, typeof(SignalingOptions), [.. problems, .. validation.Failures ?? []]);
         }
 
         var visitorRole = options.Role == SignalingOptions.VisitorRole;
@@ -43,6 +54,7 @@ public static class SignalingHost
         }
 
         builder.WebHost.UseUrls(options.Url);
+        builder.Services.AddSystemd(); // under systemd: Type=notify readiness, journald-friendly logs; elsewhere a no-op
         // A report every few seconds per bridge would bury the registration and loss lines operators need.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var clock = time ?? TimeProvider.System;

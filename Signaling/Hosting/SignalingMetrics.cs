@@ -11,8 +11,8 @@ public sealed class SignalingMetrics
     private readonly BridgeState[] _states = Enum.GetValues<BridgeState>();
     private readonly Gauge _participants;
     private readonly Counter _joins;
-    private readonly Gauge _visitors;
     private readonly Gauge.Child _localVisitors;
+    private readonly Gauge _nodeLoad;
     private readonly Counter _redirects;
     private readonly Histogram _joinSeconds;
     private readonly Gauge _conferences;
@@ -35,8 +35,9 @@ public sealed class SignalingMetrics
         _bridgeStates = factory.CreateGauge("signaling_bridges", "Registered bridges, by state (alive, out, failed).", "state");
         _participants = factory.CreateGauge("signaling_participants", "Participants joined on this node's WebSocket.");
         _joins = factory.CreateCounter("signaling_joins_total", "Join requests by outcome (participant, room-full, visitors-disabled, internal).", "result");
-        _visitors = factory.CreateGauge("signaling_visitors", "Visitors held, by signaling node (this node's own, and on main those its visitor nodes report).", "node");
-        _localVisitors = _visitors.WithLabels(nodeId);
+        // Labelled with the node id so a dashboard sums visitors over main and visitor nodes and still tells them apart.
+        _localVisitors = factory.CreateGauge("signaling_visitors", "Visitors connected to this node's WebSocket, by node id.", "node").WithLabels(nodeId);
+        _nodeLoad = factory.CreateGauge("signaling_visitor_node_load", "Main: visitors each visitor node reported in its last heartbeat.", "node");
         _redirects = factory.CreateCounter("signaling_redirects_total", "Joiners redirected to a visitor node, by node.", "node");
         _joinSeconds = factory.CreateHistogram("signaling_join_duration_seconds", "Time from a join request to joined (bridge endpoint ready), by role.",
             new HistogramConfiguration { LabelNames = ["role"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
@@ -70,7 +71,7 @@ public sealed class SignalingMetrics
     public int LocalVisitors => (int)_localVisitors.Value;
 
     /// <summary>Main: the visitor count visitor node <paramref name="node"/> reported.</summary>
-    public void SetNodeVisitors(string node, int count) => _visitors.WithLabels(node).Set(count);
+    public void SetNodeVisitors(string node, int count) => _nodeLoad.WithLabels(node).Set(count);
 
     /// <summary>Counts one redirect to <paramref name="node"/>.</summary>
     public void CountRedirect(string node) => _redirects.WithLabels(node).Inc();
