@@ -24,6 +24,9 @@ internal sealed class RoomMember(string id, string name, ClientConnection connec
     /// <summary>The control API of that bridge (set under the room's lock, with <see cref="BridgeId"/>).</summary>
     public Uri BridgeApi { get; set; } = bridgeApi;
 
+    /// <summary>Moderator rights in the room (from the tenant's token, or the first participant of a room without tokens).</summary>
+    public bool Moderator { get; set; }
+
     /// <summary>Microphone on (guarded by the room's lock).</summary>
     public bool Audio { get; set; }
 
