@@ -23,7 +23,9 @@ internal sealed partial class RelayLinks(BridgeRegistry bridges, BridgeApiClient
     private readonly Dictionary<(string Parent, string Child), Link> _links = [];
     private readonly HashSet<string> _lost = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private uint _lastId;
+    // A random start: a restarted node must not reuse the ids of links the bridges may still hold from its previous life
+    // (a bridge refuses a second link with a known id); a bridge holds a handful of links, so a clash is improbable.
+    private uint _lastId = (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue / 2);
 
     /// <summary>
     /// True when a link already joins the pair the other way round (another room's tree has <paramref name="child"/> above
