@@ -23,6 +23,10 @@ public sealed record FleetSnapshot(
     /// <summary>Datagrams the bridges sent, in all.</summary>
     public long PacketsSent => Bridges.Sum(b => b?.PacketsSent ?? 0);
 
+    /// <summary>Drops by reason, summed over the bridges.</summary>
+    public IReadOnlyDictionary<string, long> DroppedByReason =>
+        Bridges.Where(b => b is not null).SelectMany(b => b!.Dropped).GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.Sum(d => d.Value));
+
     /// <summary>Packets the bridges dropped, in all.</summary>
     public long Dropped => Bridges.Sum(b => b?.DroppedTotal ?? 0);
 }

@@ -292,6 +292,7 @@ public static class HarnessRun
             Percentile(jitter, 0.99),
             mux.KernelDrops,
             atClose.Dropped,
+            string.Join(", ", atClose.DroppedByReason.Where(d => d.Value > 0).OrderByDescending(d => d.Value).Select(d => $"{d.Key} {d.Value:N0}")),
             publishers.Sum(p => p.Resyncs),
             publishers.Sum(p => p.Keyframes),
             publishers.Sum(p => p.KeyframeRequests),

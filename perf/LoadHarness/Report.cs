@@ -39,7 +39,7 @@ public static class Report
         Row(sb, "plain-UDP sendmmsg limit, one core (pps)", r.LimitPps is null ? $"n/a ({d.LimitProblem})" : F(r.LimitPps, "N0"));
         Row(sb, "ratio to limit (pps per core / limit)", F(r.RatioToLimit, "0.000"));
         Row(sb, "viewer socket drops (kernel, harness side)", $"{d.ViewerSocketDrops:N0}");
-        Row(sb, "bridge drops (all reasons)", $"{d.BridgeDrops:N0}");
+        Row(sb, "bridge drops since start", d.BridgeDrops == 0 ? "0" : $"{d.BridgeDrops:N0} ({d.BridgeDropReasons})");
         Row(sb, "keyframes sent / requested by the bridge", $"{d.Keyframes:N0} / {d.KeyframeRequests:N0}");
         Row(sb, "publisher resyncs (sender > 200 ms late)", $"{d.PublisherResyncs:N0}");
         if (d.FirstJoinError is not null)

@@ -19,6 +19,7 @@ public sealed record RunDetails(
     double JitterP99Ms,
     long ViewerSocketDrops,
     long BridgeDrops,
+    string BridgeDropReasons,
     long PublisherResyncs,
     long Keyframes,
     long KeyframeRequests,

@@ -148,7 +148,7 @@ public sealed class SyntheticPublisher : IDisposable
         var delta = Math.Max(meanFrame * 0.3, ((meanFrame * framesPerKeyframe) - keyframe) / (framesPerKeyframe - 1));
         var maxLag = (long)(MaxLag.TotalSeconds * frequency);
         var start = Stopwatch.GetTimestamp();
-        var nextAudio = start;
+        var nextAudio = _options.AudioPps > 0 ? start : long.MaxValue;
         var nextVideo = start;
         var lastKeyframe = long.MinValue / 2;
         var frame = 0;
@@ -160,7 +160,7 @@ public sealed class SyntheticPublisher : IDisposable
             if (now - due > maxLag)
             {
                 _resyncs++;
-                nextAudio = Math.Max(nextAudio, now);
+                nextAudio = _options.AudioPps > 0 ? Math.Max(nextAudio, now) : long.MaxValue;
                 nextVideo = Math.Max(nextVideo, now);
             }
             if (nextAudio <= nextVideo)
