@@ -28,8 +28,8 @@ if [[ "$mode" == quick ]]; then
     limit_time=120
 else
     # The per-viewer rate this 2-core machine sustains for 10,000 viewers with the viewers on the same machine
-    # (perf/RESULTS.md): video 40 kbit/s at 5 fps, no audio. Override with --bitrate / --fps / --audio-pps.
-    defaults=(--viewers 10000 --bridges 3 --fan-out 2 --duration 60 --ramp 100 --bitrate 40 --fps 5 --audio-pps 0 --handshakes 16)
+    # (perf/RESULTS.md): video 64 kbit/s at 8 fps, no audio. Override with --bitrate / --fps / --audio-pps.
+    defaults=(--viewers 10000 --bridges 3 --fan-out 2 --duration 60 --ramp 100 --bitrate 64 --fps 8 --audio-pps 0 --handshakes 16)
     limit_time=900
 fi
 

@@ -25,6 +25,7 @@ public static class Charts
         plot.Title($"One-way latency CDF ({latency.Count:N0} packets) - {title}");
         plot.XLabel("latency (ms)");
         plot.YLabel("packets at or below (%)");
+        plot.Axes.SetLimitsY(0, 100);
         paths.Add(Save(plot, directory, "latency-cdf.png"));
 
         plot = new Plot();

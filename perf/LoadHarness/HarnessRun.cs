@@ -86,7 +86,9 @@ public static class HarnessRun
         }
         var window = new MeasurementWindow();
         var book = new ViewerBook(o.Viewers, o.Sockets, window);
-        using var mux = new PeerMux(o.Viewers, o.Sockets, o.Handshakes) { Observer = book.OnPacket };
+        // 128 MiB per socket: a keyframe fanned out to 5,000 viewers is ~60 MiB of skbs arriving at once; the kernel
+        // only takes the memory while it holds packets.
+        using var mux = new PeerMux(o.Viewers, o.Sockets, o.Handshakes, socketBufferBytes: 128 << 20) { Observer = book.OnPacket };
         var publishers = new List<SyntheticPublisher>();
         var connected = 0;
         var placement = new int[o.Viewers];
@@ -270,8 +272,8 @@ public static class HarnessRun
             new JoinSeconds(Percentile(joinTimes, 0.5), Percentile(joinTimes, 0.99)),
             cpu,
             rssPerViewer,
-            limit?.SentPps,
-            ppsPerCore is { } ppc && limit is { SentPps: > 0 } ? ppc / limit.SentPps : null,
+            limit?.PpsPerCpuSecond,
+            ppsPerCore is { } ppc && limit is { PpsPerCpuSecond: > 0 } ? ppc / limit.PpsPerCpuSecond : null,
             ppsPerCore);
         var perBridge = fleet.Bridges.Select((b, i) => (b.Id, placement.Count(p => p == i))).ToList();
         var details = new RunDetails(
@@ -299,6 +301,7 @@ public static class HarnessRun
             perBridge,
             publishers[0].Profile?.ToString(),
             limitProblem,
+            limit,
             sizes);
         return (result, details);
     }

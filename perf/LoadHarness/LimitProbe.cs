@@ -4,8 +4,11 @@ using System.Text.Json;
 
 namespace LoadHarness;
 
-/// <summary>Result of the plain-UDP limit probe: packets/s one core sends with sendmmsg over loopback.</summary>
-public sealed record LimitResult(double SentPps, double ReceivedPps, string Binary);
+/// <summary>
+/// Result of the plain-UDP limit probe: packets one core sends with sendmmsg over loopback, per second of the
+/// sending thread's CPU time (what the bridge's egress per CPU-second is compared with) and per wall-clock second.
+/// </summary>
+public sealed record LimitResult(double PpsPerCpuSecond, double WallPps, double SenderCpuSeconds, double Seconds);
 
 /// <summary>
 /// Runs perf/limit (a C sendmmsg blaster pinned to one core, a recvmmsg sink on another) with the run's own packet
@@ -34,7 +37,9 @@ public static class LimitProbe
             return (null, $"limit exited {code}: {output.Trim()}");
         }
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
-        return (new LimitResult(json.RootElement.GetProperty("sent_pps").GetDouble(), json.RootElement.GetProperty("received_pps").GetDouble(), binary), null);
+        var root = json.RootElement;
+        return (new LimitResult(root.GetProperty("sent_pps_per_cpu").GetDouble(), root.GetProperty("sent_pps").GetDouble(),
+            root.GetProperty("sender_cpu_seconds").GetDouble(), root.GetProperty("seconds").GetDouble()), null);
     }
 
     private static async Task<string?> BuildAsync(CancellationToken token)

@@ -36,7 +36,11 @@ public static class Report
         Row(sb, "bridge cores busy (all threads / forward threads)", $"{F(d.BridgeCores, "0.00")} / {F(d.ForwardCores, "0.00")}");
         Row(sb, "bridge RSS per viewer (bytes)", F(r.BridgeRssBytesPerViewer, "N0"));
         Row(sb, "egress pps per bridge core", F(r.PpsPerCore, "N0"));
-        Row(sb, "plain-UDP sendmmsg limit, one core (pps)", r.LimitPps is null ? $"n/a ({d.LimitProblem})" : F(r.LimitPps, "N0"));
+        Row(sb, "plain-UDP sendmmsg limit, one core (pps per CPU-second)", r.LimitPps is null ? $"n/a ({d.LimitProblem})" : F(r.LimitPps, "N0"));
+        if (d.Limit is { } limit)
+        {
+            Row(sb, "limit probe: wall-clock pps / sender CPU share", $"{F(limit.WallPps, "N0")} / {F(limit.SenderCpuSeconds / limit.Seconds, "0.00")}");
+        }
         Row(sb, "ratio to limit (pps per core / limit)", F(r.RatioToLimit, "0.000"));
         Row(sb, "viewer socket drops (kernel, harness side)", $"{d.ViewerSocketDrops:N0}");
         Row(sb, "bridge drops since start", d.BridgeDrops == 0 ? "0" : $"{d.BridgeDrops:N0} ({d.BridgeDropReasons})");

@@ -26,4 +26,5 @@ public sealed record RunDetails(
     IReadOnlyList<(string Bridge, int Viewers)> ViewersPerBridge,
     string? SrtpProfile,
     string? LimitProblem,
+    LimitResult? Limit,
     IReadOnlyList<int> LimitSizes);

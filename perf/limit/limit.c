@@ -30,6 +30,13 @@ static double run_seconds;
 static atomic_int sender_done;
 static atomic_long received;
 
+static double thread_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -124,6 +131,7 @@ int main(int argc, char **argv)
     long sent = 0;
     int next = 0;
     double start = now_seconds();
+    double cpu_start = thread_cpu_seconds();
     double elapsed = 0;
     for (long round = 0;; round++) {
         memset(msgs, 0, sizeof msgs);
@@ -148,9 +156,11 @@ int main(int argc, char **argv)
         }
     }
     elapsed = now_seconds() - start;
+    double cpu = thread_cpu_seconds() - cpu_start;
     atomic_store(&sender_done, 1);
     pthread_join(thread, NULL);
-    printf("{\"sent_pps\":%.0f,\"received_pps\":%.0f,\"seconds\":%.3f,\"batch\":%d,\"sizes\":%d}\n",
-           sent / elapsed, atomic_load(&received) / elapsed, elapsed, BATCH, size_count);
+    printf("{\"sent_pps\":%.0f,\"sent_pps_per_cpu\":%.0f,\"received_pps\":%.0f,\"seconds\":%.3f,\"sender_cpu_seconds\":%.3f,"
+           "\"batch\":%d,\"sizes\":%d}\n",
+           sent / elapsed, cpu > 0 ? sent / cpu : 0.0, atomic_load(&received) / elapsed, elapsed, cpu, BATCH, size_count);
     return 0;
 }
