@@ -9,6 +9,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
 for tool in prometheus:prometheus promtool:prometheus shellcheck:shellcheck systemd-analyze:systemd; do command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}"); done
+command -v gcc >/dev/null || need+=(gcc)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
