@@ -30,6 +30,9 @@ public sealed record FleetOptions
     /// <summary>Redis connection string for the federation bus; null: one in-process bus shared by the nodes. Default null.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>Per-tenant settings (join-token secrets, limits) every signaling node gets (<c>Signaling:Tenants</c>). Default none: every tenant open.</summary>
+    public IReadOnlyDictionary<string, Signaling.Tenants.TenantOptions> Tenants { get; init; } = new Dictionary<string, Signaling.Tenants.TenantOptions>();
+
     /// <summary>Packets per second one endpoint costs a bridge (signaling's bridge capacity in endpoints). Default 400.</summary>
     public int EndpointPacketsPerSecond { get; init; } = 400;
 }

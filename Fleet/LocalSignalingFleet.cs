@@ -159,6 +159,7 @@ public sealed class LocalSignalingFleet : IAsyncDisposable
             s.RelayFanOut = o.RelayFanOut;
             s.EndpointPacketsPerSecond = o.EndpointPacketsPerSecond;
             s.Redis = o.Redis;
+            s.Tenants = new(o.Tenants, StringComparer.Ordinal);
         }
     }
 

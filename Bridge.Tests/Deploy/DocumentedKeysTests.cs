@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Bridge.Hosting;
 using Signaling.Hosting;
 
@@ -14,6 +15,19 @@ public sealed class DocumentedKeysTests
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
             {
+                // A dictionary keyed by names the operator picks (Signaling:Tenants:acme:JwtSecret): each key of its values, under <name>.
+                if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+                {
+                    var value = property.PropertyType.GetGenericArguments()[1];
+                    var placeholder = $"<{value.Name.Replace("Options", "", StringComparison.Ordinal).ToLowerInvariant()}>";
+                    foreach (var nested in value.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+                    {
+                        data.Add(section, $"{property.Name}:{placeholder}:{nested.Name}");
+                    }
+
+                    continue;
+                }
+
                 data.Add(section, property.Name);
             }
         }
@@ -30,6 +44,8 @@ public sealed class DocumentedKeysTests
 
         // The config templates, plus what pre-configure.sh writes for each visitor node and the main node's list.
         var shipped = string.Concat(Directory.GetFiles(Path.Combine(Tools.DeployDir, "config"), "*.env").Append(Path.Combine(Tools.DeployDir, "pre-configure.sh")).Select(File.ReadAllText));
-        Assert.Contains($"{section}__{key}", shipped, StringComparison.Ordinal);
+        // A per-name key is shipped for an example name: Signaling__Tenants__acme__JwtSecret.
+        var pattern = string.Join("__", $"{section}:{key}".Split(':').Select(part => part.StartsWith('<') ? "[a-z0-9._-]+" : Regex.Escape(part)));
+        Assert.Matches(new Regex(pattern, RegexOptions.CultureInvariant), shipped);
     }
 }

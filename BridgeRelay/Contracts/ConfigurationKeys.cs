@@ -12,7 +12,7 @@ public static class ConfigurationKeys
     /// <summary>
     /// The keys among <paramref name="keys"/> (full paths such as <c>Bridge:MediaPort</c> or <c>Signaling:VisitorNodes:0:Url</c>)
     /// below <paramref name="section"/> that name no public settable property of <paramref name="optionsType"/>, walking into lists
-    /// (numeric indexes) and nested option classes. Each is reported once, cut at its first unknown segment, in ordinal order.
+    /// (numeric indexes), string-keyed dictionaries (any key, e.g. <c>Signaling:Tenants:acme:JwtSecret</c>) and nested option classes. Each is reported once, cut at its first unknown segment, in ordinal order.
     /// </summary>
     public static IReadOnlyList<string> Unknown(string section, IEnumerable<string> keys, Type optionsType)
     {
@@ -38,6 +38,13 @@ public static class ConfigurationKeys
     {
         for (var i = 0; i < segments.Length; i++)
         {
+            // A dictionary's keys are names the operator chooses (a tenant): any segment binds, its values are checked below it.
+            if (DictionaryValueType(type) is { } value)
+            {
+                type = value;
+                continue;
+            }
+
             if (ElementType(type) is { } element)
             {
                 if (!int.TryParse(segments[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
@@ -55,7 +62,7 @@ public static class ConfigurationKeys
             }
 
             var property = type.GetProperty(segments[i], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (property is null || !(property.CanWrite || ElementType(property.PropertyType) is not null))
+            if (property is null || !(property.CanWrite || ElementType(property.PropertyType) is not null || DictionaryValueType(property.PropertyType) is not null))
             {
                 return i;
             }
@@ -68,6 +75,12 @@ public static class ConfigurationKeys
 
     private static bool IsLeaf(Type type) => type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal)
         || type == typeof(TimeSpan) || type == typeof(Uri) || type == typeof(DateTime) || type == typeof(DateTimeOffset);
+
+    private static Type? DictionaryValueType(Type type) =>
+        type.IsGenericType && type.GetGenericArguments() is [var key, var value] && key == typeof(string)
+            && typeof(IDictionary<,>).MakeGenericType(key, value).IsAssignableFrom(type)
+            ? value
+            : null;
 
     private static Type? ElementType(Type type)
     {

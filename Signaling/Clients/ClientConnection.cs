@@ -204,6 +204,14 @@ internal sealed partial class ClientConnection
     private async Task<bool> JoinAsync(JoinMessage join)
     {
         var started = _hub.Time.GetTimestamp();
+        // Before the room is entered, so a refused joiner leaves no trace; visitor nodes check again what main checked.
+        var access = await _hub.Tenants.CheckAsync(join.Room, join.Token).ConfigureAwait(false);
+        if (access.Refusal is { } refusal)
+        {
+            LogTokenRefused(_hub.Log, join.Room, refusal);
+            return Refuse(join, ErrorCode.Forbidden, refusal);
+        }
+
         var room = _room = _hub.Rooms.Enter(join.Room);
         var id = _hub.NextParticipantId();
         var visitor = true;
@@ -248,7 +256,7 @@ internal sealed partial class ClientConnection
             }
 
             await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, id, visitor ? "receiver" : "sender", CancellationToken.None).ConfigureAwait(false);
-            _member = new RoomMember(id, join.Name, this, bridgeId, api, visitor);
+            _member = new RoomMember(id, join.Name, this, bridgeId, api, visitor) { Moderator = access.Grant?.Moderator == true };
         }
         catch (PlacementRefusedException e)
         {
@@ -387,6 +395,9 @@ internal sealed partial class ClientConnection
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "join of room {Room} failed: {Reason}")]
     private static partial void LogJoinFailed(ILogger logger, string room, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "join of room {Room} refused: {Reason}")]
+    private static partial void LogTokenRefused(ILogger logger, RoomName room, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bridge {BridgeId}: {Call} failed: {Reason}")]
     private static partial void LogBridgeCallFailed(ILogger logger, string bridgeId, string call, string reason);

@@ -4,6 +4,7 @@ using Signaling.Bridges;
 using Signaling.Hosting;
 using Signaling.Nodes;
 using Signaling.Protocol;
+using Signaling.Tenants;
 
 namespace Signaling.Clients;
 
@@ -18,7 +19,8 @@ internal sealed class ClientHub(
     TimeProvider time,
     ILogger<ClientConnection> log,
     VisitorRedirector? redirector = null,
-    NodeRoomSync? nodeSync = null)
+    NodeRoomSync? nodeSync = null,
+    TenantAccess? tenants = null)
 {
     private readonly string _idPrefix = options.Role == SignalingOptions.VisitorRole ? options.NodeId + "-" : "p-";
     private long _participantIds;
@@ -61,6 +63,9 @@ internal sealed class ClientHub(
 
     /// <summary>Visitor node: the link to main (arrivals for its heartbeat); null on main.</summary>
     public NodeRoomSync? NodeSync { get; } = nodeSync;
+
+    /// <summary>The tenants' join rules (tokens); without any configured, every tenant is open.</summary>
+    public TenantAccess Tenants { get; } = tenants ?? new TenantAccess(new Dictionary<string, TenantOptions>(), time, metrics.Registry);
 
     /// <summary>True on a visitor node: every joiner is a visitor, placed by main.</summary>
     public bool IsVisitorNode => NodeSync is not null;

@@ -74,6 +74,12 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     /// <summary>The room's relay tree of visitor bridges.</summary>
     public RoomRelayTree Tree { get; } = new();
 
+    /// <summary>
+    /// True for a room of an open tenant (no token): its first participant moderates, and when the last moderator leaves the
+    /// participant present longest takes over. False: only tokens grant moderator rights.
+    /// </summary>
+    public bool ModeratorByArrival { get; init; }
+
     /// <summary>Connections using the room (joining or joined), plus one per visitor node with visitors in it; guarded by <see cref="RoomRegistry"/>.</summary>
     public int Users { get; set; }
 
@@ -86,10 +92,15 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
         lock (_lock)
         {
             (member.Visitor ? _visitors : _members).Add(member);
+            if (!member.Visitor && ModeratorByArrival && !sync.Remote && !_members.Any(m => m.Moderator))
+            {
+                member.Moderator = true;
+            }
+
             var stage = StageLocked();
             var list = stage.Participants.Select(m => new ParticipantInfo(m.Id, m.Name)).ToList();
             var role = member.Visitor ? ParticipantRole.Visitor : ParticipantRole.Participant;
-            member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, VisitorTotalLocked()));
+            member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, VisitorTotalLocked()) { Moderator = member.Moderator });
             if (member.Visitor)
             {
                 member.Connection.Send(stage);
@@ -132,6 +143,12 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
             if (!_members.Remove(member))
             {
                 return false;
+            }
+
+            if (member.Moderator && ModeratorByArrival && _members.Count > 0 && !_members.Any(m => m.Moderator))
+            {
+                // The list is in join order: the longest-present participant moderates next (it learns so from the stage).
+                _members[0].Moderator = true;
             }
 
             PushStageLocked();
@@ -253,7 +270,7 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
 
     private StageMessage StageLocked() => sync.Remote
         ? new(_remoteStage)
-        : new(_members.Select(m => new StageParticipant(m.Id, m.Name, m.Audio, m.Video)).ToList());
+        : new(_members.Select(m => new StageParticipant(m.Id, m.Name, m.Audio, m.Video, m.Moderator)).ToList());
 
     private int VisitorTotalLocked() => sync.Remote ? _remoteVisitors : _visitors.Count + _nodeVisitors.Values.Sum();
 
@@ -360,6 +377,9 @@ internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selecto
     private readonly Dictionary<RoomName, Room> _rooms = [];
     private readonly Lock _lock = new();
 
+    /// <summary>Whether a new room's first participant moderates (<see cref="Room.ModeratorByArrival"/>); default: every room.</summary>
+    public Func<RoomName, bool> ModeratesByArrival { get; init; } = _ => true;
+
     /// <summary>Rooms in use.</summary>
     public int Count
     {
@@ -379,7 +399,7 @@ internal sealed class RoomRegistry(RoomPolicies policies, BridgeSelector selecto
         {
             if (!_rooms.TryGetValue(name, out var room))
             {
-                room = new Room(name, new RoomAdmission(name, policies.Resolve(name)), sync, time);
+                room = new Room(name, new RoomAdmission(name, policies.Resolve(name)), sync, time) { ModeratorByArrival = ModeratesByArrival(name) };
                 _rooms[name] = room;
             }
 

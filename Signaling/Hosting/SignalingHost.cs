@@ -11,6 +11,7 @@ using Signaling.Bridges;
 using Signaling.Clients;
 using Signaling.Federation;
 using Signaling.Nodes;
+using Signaling.Tenants;
 
 namespace Signaling.Hosting;
 
@@ -80,8 +81,15 @@ public static class SignalingHost
         }));
         services.AddSingleton(sp => new BridgeRegistry(sp.GetRequiredService<BridgeSelector>(), clock, options.EndpointPacketsPerSecond));
         services.AddSingleton(sp => new SignalingMetrics(sp.GetRequiredService<BridgeRegistry>(), options.NodeId));
-        services.AddSingleton(new RoomPolicies(new RoomPolicy { MaxParticipants = options.MaxParticipants, VisitorsEnabled = options.VisitorsEnabled }));
-        services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>(), sp.GetRequiredService<IRoomSync>(), clock));
+        var policies = new RoomPolicies(new RoomPolicy { MaxParticipants = options.MaxParticipants, VisitorsEnabled = options.VisitorsEnabled });
+        TenantAccess.ApplyPolicies(options.Tenants, policies);
+        services.AddSingleton(policies);
+        services.AddSingleton(sp => new TenantAccess(options.Tenants, clock, sp.GetRequiredService<SignalingMetrics>().Registry));
+        services.AddSingleton(sp => new RoomRegistry(sp.GetRequiredService<RoomPolicies>(), sp.GetRequiredService<BridgeSelector>(), sp.GetRequiredService<IRoomSync>(), clock)
+        {
+            // A tenant with tokens names its moderators in them; an open one has its first participant moderate.
+            ModeratesByArrival = name => !sp.GetRequiredService<TenantAccess>().IsSecured(name.Tenant),
+        });
         services.AddSingleton(new BridgeApiClient(options.BridgeSecret, TimeSpan.FromSeconds(5)));
         services.AddSingleton(sp => new RelayLinks(sp.GetRequiredService<BridgeRegistry>(), sp.GetRequiredService<BridgeApiClient>(), sp.GetRequiredService<ILogger<RelayLinks>>()));
         services.AddSingleton(sp => new RelayTreeEditor(
@@ -135,7 +143,8 @@ public static class SignalingHost
             clock,
             sp.GetRequiredService<ILogger<ClientConnection>>(),
             sp.GetService<VisitorRedirector>(),
-            sp.GetService<NodeRoomSync>()));
+            sp.GetService<NodeRoomSync>(),
+            tenants: sp.GetRequiredService<TenantAccess>()));
 
         var app = builder.Build();
         var federation = app.Services.GetRequiredService<IFederationBus>();
@@ -155,6 +164,7 @@ public static class SignalingHost
         }
 
         metrics.Attach(() => rooms.Count, () => (federation.State == FederationLinkState.Connected, pending()));
+        app.Services.GetRequiredService<TenantAccess>().Attach(() => rooms.Snapshot().Select(r => r.Name));
 
         // The web client (static files, plain JS): index.html at "/".
         var webRoot = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));

@@ -1,3 +1,5 @@
+using Signaling.Tenants;
+
 namespace Signaling.Hosting;
 
 /// <summary>Main-node settings, bound from the configuration section "Signaling" and validated at start-up.</summary>
@@ -56,6 +58,9 @@ public sealed class SignalingOptions
 
     /// <summary>Whether rooms admit visitors unless a room or tenant override says otherwise. Defaults to true.</summary>
     public bool VisitorsEnabled { get; set; } = true;
+
+    /// <summary>Per-tenant settings by tenant name (<c>Signaling:Tenants:acme:JwtSecret</c>): join tokens and admission limits. Every node of a fleet holds the same. Defaults to none: every tenant open, node-wide limits.</summary>
+    public Dictionary<string, TenantOptions> Tenants { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The main role's name.</summary>
     public const string MainRole = "main";

@@ -42,6 +42,14 @@ public sealed class SignalingOptionsValidator : IValidateOptions<SignalingOption
         Check(options.Redis is null || options.Redis.Trim().Length > 0, nameof(options.Redis), "must be a StackExchange.Redis connection string when set");
         Check(options.MaxParticipants is >= 1 and <= 10_000, nameof(options.MaxParticipants), $"must be 1..10000, got {options.MaxParticipants}");
         Check(options.MaxVisitorsPerNode is >= 1 and <= 1_000_000, nameof(options.MaxVisitorsPerNode), $"must be 1..1000000, got {options.MaxVisitorsPerNode}");
+        foreach (var (tenant, t) in options.Tenants.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var key = $"{nameof(options.Tenants)}:{tenant}";
+            Check(Assignment.RoomName.IsValidTenant(tenant), key, "must be a tenant name: 1-64 of a-z 0-9 . _ - (lower case, as in room names)");
+            Check(t.JwtSecret is null || System.Text.Encoding.UTF8.GetByteCount(t.JwtSecret) >= Tenants.TokenValidator.MinSecretBytes, $"{key}:{nameof(t.JwtSecret)}", $"must be at least {Tenants.TokenValidator.MinSecretBytes} bytes");
+            Check(t.MaxParticipants is null or (>= 0 and <= 10_000), $"{key}:{nameof(t.MaxParticipants)}", $"must be 0..10000, got {t.MaxParticipants}");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -47,6 +47,7 @@ public static class ServerMessageWriter
 
                 json.WriteEndArray();
                 json.WriteNumber("visitorCount"u8, joined.VisitorCount);
+                json.WriteBoolean("moderator"u8, joined.Moderator);
                 break;
             case RedirectMessage redirect:
                 json.WriteString("type"u8, "redirect"u8);
@@ -69,6 +70,7 @@ public static class ServerMessageWriter
                     json.WriteString("name"u8, participant.Name);
                     json.WriteBoolean("audio"u8, participant.Audio);
                     json.WriteBoolean("video"u8, participant.Video);
+                    json.WriteBoolean("moderator"u8, participant.Moderator);
                     json.WriteEndObject();
                 }
 

@@ -17,8 +17,8 @@ public enum ParticipantRole
 /// <summary>A main-room participant as listed in <c>joined</c>.</summary>
 public sealed record ParticipantInfo(string Id, string Name);
 
-/// <summary>A participant on stage with its media state, as listed in <c>stage</c>.</summary>
-public sealed record StageParticipant(string Id, string Name, bool Audio, bool Video);
+/// <summary>A participant on stage with its media state and moderator rights, as listed in <c>stage</c>.</summary>
+public sealed record StageParticipant(string Id, string Name, bool Audio, bool Video, bool Moderator = false);
 
 /// <summary><c>welcome</c>: first frame on every connection; tells the protocol version, the node and the heartbeat period.</summary>
 /// <param name="ServerVersion">The signaling build (informational).</param>
@@ -39,7 +39,11 @@ public sealed record JoinedMessage(
     RoomName Room,
     string You,
     IReadOnlyList<ParticipantInfo> Participants,
-    int VisitorCount) : ServerMessage;
+    int VisitorCount) : ServerMessage
+{
+    /// <summary>Whether this client holds moderator rights in the room (its token's claim, or first participant of an open tenant).</summary>
+    public bool Moderator { get; init; }
+}
 
 /// <summary><c>redirect</c>: join again at <paramref name="Url"/> (a visitor node); the server closes after sending it.</summary>
 public sealed record RedirectMessage(string Node, Uri Url, string Reason) : ServerMessage;

@@ -1,5 +1,5 @@
 // The conference page: join form, tiles, controls and status. Links prefill the form (?room=acme/town-hall&name=Ann&visitor=1)
-// and ?autojoin=1 joins at once; ?resolution=320x180 asks the camera for less. docs/web-client.md describes it.
+// and ?autojoin=1 joins at once; ?token=<JWT> is sent in join (tenants with tokens); ?resolution=320x180 asks the camera for less. docs/web-client.md describes it.
 import { Session, socketUrl } from './session.js';
 import { collectStats, filledSlots } from './media.js';
 
@@ -26,8 +26,10 @@ function join(room, name, visitor) {
   if (problem) return;
   const link = new URLSearchParams({ room, name: name.trim() });
   if (visitor) link.set('visitor', '1');
+  const token = params.get('token') || undefined;
+  if (token) link.set('token', token);
   history.replaceState(null, '', `?${link}`);
-  session = new Session({ room, name: name.trim(), visitor, width: width || 640, height: height || 360 }, socketUrl('/ws', location.origin));
+  session = new Session({ room, name: name.trim(), visitor, token, width: width || 640, height: height || 360 }, socketUrl('/ws', location.origin));
   window.conference = session.state;
   session.onchange = render;
   $('error').hidden = true;
@@ -42,6 +44,7 @@ function render() {
   $('join-form').hidden = !s.ended;
   $('conference').hidden = s.ended;
   $('visitor-badge').hidden = s.role !== 'visitor' || s.ended;
+  $('moderator-badge').hidden = !s.moderator || s.ended;
   $('visitor-count').textContent = String(s.visitorCount ?? 0);
   $('status').textContent = s.status;
   $('error').textContent = s.error ?? '';

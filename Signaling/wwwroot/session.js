@@ -80,7 +80,7 @@ export class Session {
     this.#nodeUrl = home;
     this.#wantsVisitor = !!request.visitor;
     this.state = {
-      role: null, node: null, you: null, room: request.room, pc: null, visitorCount: 0, stage: [],
+      role: null, node: null, you: null, room: request.room, pc: null, visitorCount: 0, stage: [], moderator: false,
       status: 'Connecting…', error: null, joins: 0, offers: 0, ws: null, audio: true, video: true, ended: false,
       // Tests (and curious developers) feed a server message to the handler as if it came over the socket.
       deliver: (message) => this.#handle(message),
@@ -154,6 +154,8 @@ export class Session {
       case 'answer': return this.#answer(m);
       case 'stage':
         this.state.stage = Array.isArray(m.participants) ? m.participants : [];
+        // A participant of an open tenant becomes moderator when the last one leaves; the stage says so.
+        this.state.moderator = this.state.stage.find((p) => p.id === this.state.you)?.moderator ?? this.state.moderator;
         return this.onchange();
       case 'visitors':
         this.state.visitorCount = m.count;
@@ -191,7 +193,7 @@ export class Session {
   #joined(m) {
     this.#redirects = 0;
     // Refusals are over once joined; why a would-be participant only watches stays said.
-    Object.assign(this.state, { role: m.role, you: m.you, room: m.room, visitorCount: m.visitorCount, error: this.#cameraProblem });
+    Object.assign(this.state, { role: m.role, you: m.you, room: m.room, visitorCount: m.visitorCount, moderator: m.moderator === true, error: this.#cameraProblem });
     this.state.joins++;
     // A rejoin keeps the role: a viewer must not start sending their camera because a seat happened to be free.
     this.#wantsVisitor = m.role === 'visitor';

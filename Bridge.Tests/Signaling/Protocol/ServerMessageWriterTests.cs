@@ -35,7 +35,7 @@ public class ServerMessageWriterTests
     [Fact]
     public void Joined_as_participant_and_as_visitor()
     {
-        var root = Read(new JoinedMessage("j1", ParticipantRole.Participant, Room, "p-2", [new("p-1", "Ann \"A\" <b>"), new("p-2", "Zoë 🎉")], 1234), "joined");
+        var root = Read(new JoinedMessage("j1", ParticipantRole.Participant, Room, "p-2", [new("p-1", "Ann \"A\" <b>"), new("p-2", "Zoë 🎉")], 1234) { Moderator = true }, "joined");
 
         Assert.Equal("j1", root.GetProperty("id").GetString());
         Assert.Equal("participant", root.GetProperty("role").GetString());
@@ -47,9 +47,11 @@ public class ServerMessageWriterTests
         Assert.Equal("Ann \"A\" <b>", participants[0].GetProperty("name").GetString());
         Assert.Equal("Zoë 🎉", participants[1].GetProperty("name").GetString());
         Assert.Equal(1234, root.GetProperty("visitorCount").GetInt32());
+        Assert.True(root.GetProperty("moderator").GetBoolean());
 
         var visitor = Read(new JoinedMessage(null, ParticipantRole.Visitor, Room, "v-9", [], 0), "joined");
         Assert.Equal("visitor", visitor.GetProperty("role").GetString());
+        Assert.False(visitor.GetProperty("moderator").GetBoolean());
         Assert.Equal(JsonValueKind.Null, visitor.GetProperty("id").ValueKind);
         Assert.Empty(visitor.GetProperty("participants").EnumerateArray());
     }
@@ -77,7 +79,7 @@ public class ServerMessageWriterTests
     [Fact]
     public void Stage()
     {
-        var root = Read(new StageMessage([new("p-1", "Ann", true, false), new("p-2", "Bo", false, true)]), "stage");
+        var root = Read(new StageMessage([new("p-1", "Ann", true, false, Moderator: true), new("p-2", "Bo", false, true)]), "stage");
 
         var on = root.GetProperty("participants").EnumerateArray().ToArray();
         Assert.Equal(2, on.Length);
@@ -87,6 +89,8 @@ public class ServerMessageWriterTests
         Assert.False(on[0].GetProperty("video").GetBoolean());
         Assert.False(on[1].GetProperty("audio").GetBoolean());
         Assert.True(on[1].GetProperty("video").GetBoolean());
+        Assert.True(on[0].GetProperty("moderator").GetBoolean());
+        Assert.False(on[1].GetProperty("moderator").GetBoolean());
     }
 
     [Fact]
