@@ -1,4 +1,5 @@
 using Signaling.Assignment;
+using Signaling.Features.Chat;
 using Signaling.Protocol;
 
 namespace Signaling.Clients;
@@ -74,6 +75,22 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     /// <summary>The room's relay tree of visitor bridges.</summary>
     public RoomRelayTree Tree { get; } = new();
 
+    /// <summary>The room's chat (Features/Chat), guarded by the room's lock: use it inside <see cref="WithMembers{T}"/>.</summary>
+    public RoomChat Chat { get; } = new();
+
+    /// <summary>
+    /// Runs <paramref name="action"/> under the room's lock with the participants and visitors held here, so a feature's
+    /// pushes keep one order with joins, leaves and each other. The lists are live: use them inside the call only.
+    /// </summary>
+    public T WithMembers<T>(Func<IReadOnlyList<RoomMember>, IReadOnlyList<RoomMember>, T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        lock (_lock)
+        {
+            return action(_members, _visitors);
+        }
+    }
+
     /// <summary>Connections using the room (joining or joined), plus one per visitor node with visitors in it; guarded by <see cref="RoomRegistry"/>.</summary>
     public int Users { get; set; }
 
@@ -85,11 +102,14 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     {
         lock (_lock)
         {
+            // Until the tenant rules set it: a participant entering a room without a moderator becomes its moderator.
+            member.Moderator |= !member.Visitor && !_members.Any(m => m.Moderator);
             (member.Visitor ? _visitors : _members).Add(member);
             var stage = StageLocked();
             var list = stage.Participants.Select(m => new ParticipantInfo(m.Id, m.Name)).ToList();
             var role = member.Visitor ? ParticipantRole.Visitor : ParticipantRole.Participant;
             member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, VisitorTotalLocked()));
+            Chat.Welcome(member);
             if (member.Visitor)
             {
                 member.Connection.Send(stage);

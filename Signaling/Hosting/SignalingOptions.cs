@@ -57,6 +57,9 @@ public sealed class SignalingOptions
     /// <summary>Whether rooms admit visitors unless a room or tenant override says otherwise. Defaults to true.</summary>
     public bool VisitorsEnabled { get; set; } = true;
 
+    /// <summary>Public chat messages a room keeps for late joiners and for visitor nodes taking the room up (1..10000). Defaults to 500.</summary>
+    public int ChatHistory { get; set; } = 500;
+
     /// <summary>The main role's name.</summary>
     public const string MainRole = "main";
 

@@ -42,6 +42,7 @@ public sealed class SignalingOptionsValidator : IValidateOptions<SignalingOption
         Check(options.Redis is null || options.Redis.Trim().Length > 0, nameof(options.Redis), "must be a StackExchange.Redis connection string when set");
         Check(options.MaxParticipants is >= 1 and <= 10_000, nameof(options.MaxParticipants), $"must be 1..10000, got {options.MaxParticipants}");
         Check(options.MaxVisitorsPerNode is >= 1 and <= 1_000_000, nameof(options.MaxVisitorsPerNode), $"must be 1..1000000, got {options.MaxVisitorsPerNode}");
+        Check(options.ChatHistory is >= 1 and <= 10_000, nameof(options.ChatHistory), $"must be 1..10000, got {options.ChatHistory}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
