@@ -34,9 +34,12 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>Queues <paramref name="message"/>; a client whose queue is full is too slow and gets aborted.</summary>
-    public void Send(ServerMessage message)
+    public void Send(ServerMessage message) => SendFrame(ServerMessageWriter.Write(message));
+
+    /// <summary>Queues an already written frame (one frame shared by many clients); a client whose queue is full is aborted.</summary>
+    public void SendFrame(byte[] frame)
     {
-        if (!_outbound.Writer.TryWrite(new Outgoing(ServerMessageWriter.Write(message), null)))
+        if (!_outbound.Writer.TryWrite(new Outgoing(frame, null)))
         {
             _outbound.Writer.TryComplete();
             _socket.Abort();
@@ -192,6 +195,9 @@ internal sealed partial class ClientConnection
                 return true;
             case MediaMessage media:
                 _room!.SetMedia(_member!, media.Audio, media.Video);
+                return true;
+            case RoomFeatureMessage feature:
+                _hub.Features.Handle(_room!, _member!, feature);
                 return true;
             default:
                 // leave: the protocol closes with 1000 (normal closure) after it.

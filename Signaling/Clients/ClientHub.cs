@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Signaling.Assignment;
 using Signaling.Bridges;
+using Signaling.Features;
 using Signaling.Hosting;
 using Signaling.Nodes;
 using Signaling.Protocol;
@@ -18,6 +19,7 @@ internal sealed class ClientHub(
     SignalingOptions options,
     TimeProvider time,
     ILogger<ClientConnection> log,
+    ConferenceFeatures features,
     VisitorRedirector? redirector = null,
     NodeRoomSync? nodeSync = null,
     TenantAccess? tenants = null)
@@ -57,6 +59,9 @@ internal sealed class ClientHub(
 
     /// <summary>Log of client connections.</summary>
     public ILogger<ClientConnection> Log { get; } = log;
+
+    /// <summary>Room features: chat, reactions, moderation.</summary>
+    public ConferenceFeatures Features { get; } = features;
 
     /// <summary>Main: sends visitors to visitor nodes when some are configured and alive; null on a visitor node.</summary>
     public VisitorRedirector? Redirector { get; } = redirector;

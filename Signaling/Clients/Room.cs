@@ -1,4 +1,5 @@
 using Signaling.Assignment;
+using Signaling.Features.Chat;
 using Signaling.Protocol;
 
 namespace Signaling.Clients;
@@ -80,6 +81,22 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     /// </summary>
     public bool ModeratorByArrival { get; init; }
 
+    /// <summary>The room's chat (Features/Chat), guarded by the room's lock: use it inside <see cref="WithMembers{T}"/>.</summary>
+    public RoomChat Chat { get; } = new();
+
+    /// <summary>
+    /// Runs <paramref name="action"/> under the room's lock with the participants and visitors held here, so a feature's
+    /// pushes keep one order with joins, leaves and each other. The lists are live: use them inside the call only.
+    /// </summary>
+    public T WithMembers<T>(Func<IReadOnlyList<RoomMember>, IReadOnlyList<RoomMember>, T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        lock (_lock)
+        {
+            return action(_members, _visitors);
+        }
+    }
+
     /// <summary>Connections using the room (joining or joined), plus one per visitor node with visitors in it; guarded by <see cref="RoomRegistry"/>.</summary>
     public int Users { get; set; }
 
@@ -101,6 +118,7 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
             var list = stage.Participants.Select(m => new ParticipantInfo(m.Id, m.Name)).ToList();
             var role = member.Visitor ? ParticipantRole.Visitor : ParticipantRole.Participant;
             member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, VisitorTotalLocked()) { Moderator = member.Moderator });
+            Chat.Welcome(member);
             if (member.Visitor)
             {
                 member.Connection.Send(stage);

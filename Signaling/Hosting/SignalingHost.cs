@@ -9,6 +9,9 @@ using Prometheus;
 using Signaling.Assignment;
 using Signaling.Bridges;
 using Signaling.Clients;
+using Signaling.Features;
+using Signaling.Features.Chat;
+using Signaling.Features.Reactions;
 using Signaling.Federation;
 using Signaling.Nodes;
 using Signaling.Tenants;
@@ -133,6 +136,13 @@ public static class SignalingHost
             services.AddHostedService<BridgeSweeper>();
         }
 
+        services.AddSingleton(sp => new FeatureMetrics(sp.GetRequiredService<SignalingMetrics>().Registry));
+        services.AddSingleton<ChatService>();
+        services.AddSingleton<ReactionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReactionService>());
+        services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<ChatService>());
+        services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<ReactionService>());
+        services.AddSingleton<ConferenceFeatures>();
         services.AddSingleton(sp => new ClientHub(
             sp.GetRequiredService<RoomRegistry>(),
             sp.GetRequiredService<BridgeRegistry>(),
@@ -142,6 +152,7 @@ public static class SignalingHost
             options,
             clock,
             sp.GetRequiredService<ILogger<ClientConnection>>(),
+            sp.GetRequiredService<ConferenceFeatures>(),
             sp.GetService<VisitorRedirector>(),
             sp.GetService<NodeRoomSync>(),
             tenants: sp.GetRequiredService<TenantAccess>()));

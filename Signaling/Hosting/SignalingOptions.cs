@@ -62,6 +62,9 @@ public sealed class SignalingOptions
     /// <summary>Per-tenant settings by tenant name (<c>Signaling:Tenants:acme:JwtSecret</c>): join tokens and admission limits. Every node of a fleet holds the same. Defaults to none: every tenant open, node-wide limits.</summary>
     public Dictionary<string, TenantOptions> Tenants { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Public chat messages a room keeps for late joiners and for visitor nodes taking the room up (1..10000). Defaults to 500.</summary>
+    public int ChatHistory { get; set; } = 500;
+
     /// <summary>The main role's name.</summary>
     public const string MainRole = "main";
 

@@ -50,6 +50,7 @@ public sealed class SignalingOptionsValidator : IValidateOptions<SignalingOption
             Check(t.MaxParticipants is null or (>= 0 and <= 10_000), $"{key}:{nameof(t.MaxParticipants)}", $"must be 0..10000, got {t.MaxParticipants}");
         }
 
+        Check(options.ChatHistory is >= 1 and <= 10_000, nameof(options.ChatHistory), $"must be 1..10000, got {options.ChatHistory}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

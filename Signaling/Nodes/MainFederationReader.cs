@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Signaling.Assignment;
 using Signaling.Clients;
 using Signaling.Federation;
+using Signaling.Features;
 using Signaling.Hosting;
 
 namespace Signaling.Nodes;
@@ -20,6 +21,7 @@ internal sealed partial class MainFederationReader(
     SignalingOptions options,
     SignalingMetrics metrics,
     TimeProvider time,
+    IEnumerable<IFederationFeature> features,
     ILogger<MainFederationReader> log) : BackgroundService
 {
     /// <summary>How long a placement keeps a room in use for a node whose visitor has not been counted yet.</summary>
@@ -76,7 +78,11 @@ internal sealed partial class MainFederationReader(
                     SetNodeVisitors(name, node, Math.Max(0, count.Count));
                     break;
                 default:
-                    LogUnknown(log, node, e.Type);
+                    if (!features.Any(f => f.TryHandle(node, e)))
+                    {
+                        LogUnknown(log, node, e.Type);
+                    }
+
                     break;
             }
         }

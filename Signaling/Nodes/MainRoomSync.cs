@@ -62,7 +62,8 @@ internal sealed class MainRoomSync : IRoomSync, IAsyncDisposable
         }
     }
 
-    private void Publish(string room, string type, string payload)
+    /// <summary>Queues one event of <paramref name="type"/> for every visitor node, behind those queued before it.</summary>
+    public void Publish(string room, string type, string payload)
     {
         foreach (var outbox in _outboxes)
         {

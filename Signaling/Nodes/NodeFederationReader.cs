@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Signaling.Assignment;
 using Signaling.Clients;
 using Signaling.Federation;
+using Signaling.Features;
 using Signaling.Hosting;
 
 namespace Signaling.Nodes;
@@ -21,6 +22,7 @@ internal sealed partial class NodeFederationReader(
     SignalingOptions options,
     SignalingMetrics metrics,
     TimeProvider time,
+    IEnumerable<IFederationFeature> features,
     ILogger<NodeFederationReader> log) : BackgroundService
 {
     /// <summary>How often the node tells main its load (main counts a node silent for 5 intervals as gone).</summary>
@@ -80,7 +82,11 @@ internal sealed partial class NodeFederationReader(
 
                     break;
                 default:
-                    LogUnknown(log, e.Type);
+                    if (!features.Any(f => f.TryHandle(SignalingOptions.MainRole, e)))
+                    {
+                        LogUnknown(log, e.Type);
+                    }
+
                     break;
             }
         }

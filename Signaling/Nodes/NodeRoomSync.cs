@@ -45,11 +45,14 @@ internal sealed class NodeRoomSync : IRoomSync, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public void VisitorsChanged(Room room, RoomVersion version, int count)
+    public void VisitorsChanged(Room room, RoomVersion version, int count) =>
+        Publish(room.Name.ToString(), FederationTypes.Visitors, JsonSerializer.Serialize(new NodeVisitorsPayload(count), FederationJson.Default.NodeVisitorsPayload));
+
+    /// <summary>Queues one event of <paramref name="type"/> for main, behind those queued before it (retried until stored, stored once).</summary>
+    public void Publish(string room, string type, string payload)
     {
-        _outbox.Enqueue(FederationEvent.Create(room.Name.ToString(), FederationTypes.Visitors,
-            JsonSerializer.Serialize(new NodeVisitorsPayload(count), FederationJson.Default.NodeVisitorsPayload), _nodeId, _time));
-        _metrics.CountFederationEvent("out", FederationTypes.Visitors);
+        _outbox.Enqueue(FederationEvent.Create(room, type, payload, _nodeId, _time));
+        _metrics.CountFederationEvent("out", type);
     }
 
     /// <summary>A visitor joined here; main hears of it in the next heartbeat (it then stops counting the redirect as in flight).</summary>

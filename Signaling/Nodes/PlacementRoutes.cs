@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Signaling.Assignment;
 using Signaling.Clients;
+using Signaling.Features.Chat;
 using Signaling.Hosting;
 using Signaling.Protocol;
 
@@ -25,7 +26,7 @@ internal static partial class PlacementRoutes
         app.MapGroup("/federation").RequireBearer(secret).MapPost("/placements", PlaceAsync);
     }
 
-    private static async Task<IResult> PlaceAsync(HttpRequest request, RoomRegistry rooms, VisitorPlacement placement, ILogger<VisitorPlacement> log)
+    private static async Task<IResult> PlaceAsync(HttpRequest request, RoomRegistry rooms, VisitorPlacement placement, ChatService chat, ILogger<VisitorPlacement> log)
     {
         PlacementRequest? body;
         try
@@ -77,7 +78,8 @@ internal static partial class PlacementRoutes
                     placed.BridgeId,
                     placed.Api.ToString(),
                     new StagePayload(stageVersion.Epoch, stageVersion.Seq, stage.Participants),
-                    new VisitorsPayload(visitorsVersion.Epoch, visitorsVersion.Seq, visitors)),
+                    new VisitorsPayload(visitorsVersion.Epoch, visitorsVersion.Seq, visitors),
+                    chat.Snapshot(room)),
                 FederationJson.Default.PlacementResponse);
         }
         catch (AssignmentException e)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Signaling.Assignment;
 using Signaling.Clients;
+using Signaling.Features.Chat;
 using Signaling.Hosting;
 using Signaling.Protocol;
 
@@ -24,11 +25,13 @@ internal sealed class RemoteVisitorPlacer : IVisitorPlacer, IDisposable
     private readonly HttpClient _http;
     private readonly Uri _placements;
     private readonly string _nodeId;
+    private readonly int _chatHistory;
 
     /// <summary>Calls the main node named by <paramref name="options"/>' <c>MainUrl</c>, with its <c>NodeSecret</c>.</summary>
     public RemoteVisitorPlacer(SignalingOptions options)
     {
         _nodeId = options.NodeId;
+        _chatHistory = options.ChatHistory;
         _placements = new Uri(new Uri(options.MainUrl!.TrimEnd('/') + "/"), "federation/placements");
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         if (options.NodeSecret is { } secret)
@@ -76,6 +79,11 @@ internal sealed class RemoteVisitorPlacer : IVisitorPlacer, IDisposable
 
                 room.ApplyStage(new RoomVersion(placed.Stage.Epoch, placed.Stage.Seq), placed.Stage.Participants ?? []);
                 room.ApplyVisitors(new RoomVersion(placed.Visitors.Epoch, placed.Visitors.Seq), Math.Max(0, placed.Visitors.Count));
+                if (placed.Chat is { } chat)
+                {
+                    ChatService.ApplySnapshot(room, chat, _chatHistory);
+                }
+
                 return new BridgePlacement(placed.BridgeId, api);
             }
             catch (Exception e) when (e is JsonException or NotSupportedException)

@@ -24,6 +24,10 @@ public static class ClientMessageParser
         Sdp,
         Audio,
         Video,
+        Text,
+        To,
+        Emoji,
+        Enabled,
     }
 
     private static readonly (byte[] Utf8, Key Key, string Name)[] Keys =
@@ -38,6 +42,10 @@ public static class ClientMessageParser
         ("sdp"u8.ToArray(), Key.Sdp, "sdp"),
         ("audio"u8.ToArray(), Key.Audio, "audio"),
         ("video"u8.ToArray(), Key.Video, "video"),
+        ("text"u8.ToArray(), Key.Text, "text"),
+        ("to"u8.ToArray(), Key.To, "to"),
+        ("emoji"u8.ToArray(), Key.Emoji, "emoji"),
+        ("enabled"u8.ToArray(), Key.Enabled, "enabled"),
     ];
 
     /// <summary>Parses <paramref name="utf8Frame"/> under <see cref="ProtocolLimits.Default"/>.</summary>
@@ -247,6 +255,30 @@ public static class ClientMessageParser
                     message = new PingMessage(id);
                     error = null;
                     return true;
+                case "chat.send":
+                    return TryBuildChat(out message, out error);
+                case "reaction.send":
+                    if (!TryRequiredString(Key.Emoji, out var emoji, out error))
+                    {
+                        return false;
+                    }
+
+                    if (!ReactionSet.IsAllowed(emoji))
+                    {
+                        error = ProtocolError.BadField("emoji", "must be one of " + string.Join(" ", ReactionSet.Emoji), id);
+                        return false;
+                    }
+
+                    message = new ReactionSendMessage(id, emoji);
+                    return true;
+                case "mod.visitor-chat":
+                    if (!TryBool(Key.Enabled, required: true, out var enabled, out error))
+                    {
+                        return false;
+                    }
+
+                    message = new ModVisitorChatMessage(id, enabled);
+                    return true;
                 default:
                     // The type is quoted back only when short and clean, so that a reply never grows with the input.
                     error = new ProtocolError(
@@ -317,6 +349,46 @@ public static class ClientMessageParser
             }
 
             message = new JoinMessage(id, room, name, token, visitor);
+            return true;
+        }
+
+        private bool TryBuildChat([NotNullWhen(true)] out ClientMessage? message, [NotNullWhen(false)] out ProtocolError? error)
+        {
+            message = null;
+            if (!TryRequiredString(Key.Text, out var rawText, out error))
+            {
+                return false;
+            }
+
+            var text = rawText.Trim();
+            if (!TextRules.IsClean(text, ProtocolLimits.MaxChatLength, lineBreaks: true))
+            {
+                error = ProtocolError.BadField(
+                    "text",
+                    $"must be 1-{ProtocolLimits.MaxChatLength} characters after trimming, without control characters other than line feed and tab",
+                    id);
+                return false;
+            }
+
+            ref readonly var toSlot = ref slots[(int)Key.To];
+            string? to = null;
+            if (toSlot.Duplicate)
+            {
+                error = ProtocolError.BadField("to", "appears more than once", id);
+                return false;
+            }
+
+            if (toSlot.Present && toSlot.Token != JsonTokenType.Null)
+            {
+                to = toSlot.Token == JsonTokenType.String ? toSlot.Text : null;
+                if (to is null || to.Length > ProtocolLimits.MaxIdLength || !TextRules.IsClean(to, ProtocolLimits.MaxIdLength))
+                {
+                    error = ProtocolError.BadField("to", $"must be a participant id of 1-{ProtocolLimits.MaxIdLength} characters", id);
+                    return false;
+                }
+            }
+
+            message = new ChatSendMessage(id, text, to);
             return true;
         }
 

@@ -42,7 +42,7 @@ public sealed class ClientProtocolState
             case LeaveMessage when Phase is SessionPhase.Joining or SessionPhase.Joined:
                 Phase = SessionPhase.Left;
                 return null;
-            case OfferMessage or MediaMessage when Phase == SessionPhase.Joined:
+            case OfferMessage or MediaMessage or RoomFeatureMessage when Phase == SessionPhase.Joined:
                 return null;
             default:
                 return new ProtocolError(ErrorCode.NotJoined, "send join and wait for joined first", null, message.Id);

@@ -21,6 +21,9 @@ public sealed record ProtocolLimits
     /// <summary>Longest SDP offer, in UTF-16 code units (64 KiB).</summary>
     public const int MaxSdpLength = 64 * 1024;
 
+    /// <summary>Longest chat message after trimming, in Unicode scalar values.</summary>
+    public const int MaxChatLength = 2000;
+
     /// <summary>The defaults: 64 KiB frames, JSON nesting depth 16.</summary>
     public static ProtocolLimits Default { get; } = new();
 

@@ -96,10 +96,55 @@ public static class ServerMessageWriter
                 json.WriteString("field"u8, error.Field);
                 json.WriteBoolean("fatal"u8, error.Fatal);
                 break;
+            case ChatMessage chat:
+                json.WriteString("type"u8, "chat"u8);
+                WriteChat(json, chat);
+                break;
+            case ChatHistoryMessage history:
+                json.WriteString("type"u8, "chat.history"u8);
+                json.WriteStartArray("messages"u8);
+                foreach (var chat in history.Messages)
+                {
+                    json.WriteStartObject();
+                    WriteChat(json, chat);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                break;
+            case ChatSettingsMessage settings:
+                json.WriteString("type"u8, "chat.settings"u8);
+                json.WriteBoolean("visitorChat"u8, settings.VisitorChat);
+                json.WriteBoolean("moderator"u8, settings.Moderator);
+                break;
+            case ReactionsMessage reactions:
+                json.WriteString("type"u8, "reactions"u8);
+                json.WriteStartObject("counts"u8);
+                foreach (var (emoji, count) in reactions.Counts)
+                {
+                    json.WriteNumber(emoji, count);
+                }
+
+                json.WriteEndObject();
+                json.WriteNumber("intervalMs"u8, reactions.IntervalMs);
+                break;
             default:
                 throw new ArgumentException($"no wire form for {message.GetType().Name}", nameof(message));
         }
 
         json.WriteEndObject();
+    }
+
+    private static void WriteChat(Utf8JsonWriter json, ChatMessage chat)
+    {
+        json.WriteNumber("seq"u8, chat.Seq);
+        json.WriteStartObject("from"u8);
+        json.WriteString("id"u8, chat.From.Id);
+        json.WriteString("name"u8, chat.From.Name);
+        json.WriteString("role"u8, chat.From.Role == ParticipantRole.Visitor ? "visitor"u8 : "participant"u8);
+        json.WriteEndObject();
+        json.WriteString("text"u8, chat.Text);
+        json.WriteNumber("ts"u8, chat.Ts);
+        json.WriteBoolean("private"u8, chat.Private);
     }
 }

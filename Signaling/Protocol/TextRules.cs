@@ -10,13 +10,16 @@ internal static class TextRules
     /// surrogate (a JSON <c>\uD800</c> escape can produce one) and no control character (general category Cc:
     /// C0, DEL, C1), so that it cannot break logs, terminals or other clients' layouts.
     /// </summary>
-    public static bool IsClean(ReadOnlySpan<char> text, int maxScalars)
+    public static bool IsClean(ReadOnlySpan<char> text, int maxScalars) => IsClean(text, maxScalars, lineBreaks: false);
+
+    /// <summary>As <see cref="IsClean(ReadOnlySpan{char}, int)"/>; with <paramref name="lineBreaks"/> line feed and tab are allowed (chat text).</summary>
+    public static bool IsClean(ReadOnlySpan<char> text, int maxScalars, bool lineBreaks)
     {
         var count = 0;
         while (!text.IsEmpty)
         {
             if (Rune.DecodeFromUtf16(text, out var rune, out var used) != System.Buffers.OperationStatus.Done ||
-                Rune.IsControl(rune) || ++count > maxScalars)
+                (Rune.IsControl(rune) && !(lineBreaks && rune.Value is 0x0A or 0x09)) || ++count > maxScalars)
             {
                 return false;
             }

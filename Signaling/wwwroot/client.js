@@ -2,11 +2,19 @@
 // and ?autojoin=1 joins at once; ?token=<JWT> is sent in join (tenants with tokens); ?resolution=320x180 asks the camera for less. docs/web-client.md describes it.
 import { Session, socketUrl } from './session.js';
 import { collectStats, filledSlots } from './media.js';
+import { ChatPanel } from './chat.js';
+import { ReactionsBar } from './reactions.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const [width, height] = (params.get('resolution') ?? '640x360').split('x').map((n) => Number.parseInt(n, 10));
 let session = null;
+const sendFeature = (message) => session?.sendFeature(message) ?? false;
+const chat = new ChatPanel({
+  log: $('chat-log'), form: $('chat-form'), text: $('chat-text'), closed: $('chat-closed'), note: $('chat-note'),
+  moderation: $('chat-moderation'), toggle: $('visitor-chat'),
+}, sendFeature);
+const reactions = new ReactionsBar($('reactions'), $('bursts'), sendFeature);
 
 /** Same rule as the server (docs/signaling-protocol.md, join.room), so people see the problem before connecting. */
 function roomProblem(room) {
@@ -31,7 +39,11 @@ function join(room, name, visitor) {
   history.replaceState(null, '', `?${link}`);
   session = new Session({ room, name: name.trim(), visitor, token, width: width || 640, height: height || 360 }, socketUrl('/ws', location.origin));
   window.conference = session.state;
+  // Test hooks: what the chat shows and the reaction counts received.
+  session.state.chat = chat;
+  session.state.reactions = reactions;
   session.onchange = render;
+  session.onfeature = (m) => chat.handle(m) || reactions.handle(m);
   $('error').hidden = true;
   session.start();
   render();
@@ -49,6 +61,7 @@ function render() {
   $('status').textContent = s.status;
   $('error').textContent = s.error ?? '';
   $('error').hidden = !s.error;
+  chat.setRole(s.ended ? null : s.role);
   const participant = s.role === 'participant' && !s.ended;
   $('mic').hidden = $('camera').hidden = !participant || !session.local;
   $('mic').setAttribute('aria-pressed', String(s.audio));

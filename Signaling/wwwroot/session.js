@@ -55,6 +55,8 @@ export class Session {
   /** The participant's camera and microphone, or null. */
   local = null;
   onchange = () => {};
+  /** Room-feature messages (chat, chat.history, chat.settings, reactions) and non-fatal refusals go here (chat.js, reactions.js). */
+  onfeature = () => {};
 
   #request;
   #home;
@@ -95,6 +97,11 @@ export class Session {
   leave() {
     this.#send({ type: 'leave' });
     this.#end('You left the room.');
+  }
+
+  /** Sends a room-feature request (`chat.send`, `reaction.send`, `mod.*`); false when not connected. */
+  sendFeature(message) {
+    return this.state.role !== null && this.#send(message);
   }
 
   /** Turns the microphone / camera on or off and tells the room. */
@@ -166,8 +173,8 @@ export class Session {
       case 'error': return this.#error(m);
       case 'pong': return undefined;
       default:
-        // Types added to version 1 later (chat.*, poll.*, ...) are not for this client.
-        return undefined;
+        // Room features (chat.*, reactions, ...) are the UI modules' business; unknown types are ignored there.
+        return this.onfeature(m);
     }
   }
 
@@ -313,6 +320,7 @@ export class Session {
     }
     if (!m.fatal) {
       console.warn(`signaling: ${m.code}: ${m.message}`);
+      this.onfeature(m);
       return;
     }
     this.state.error = plainWords(m);
