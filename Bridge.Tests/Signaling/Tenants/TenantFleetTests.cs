@@ -36,7 +36,7 @@ public class TenantFleetTests
         });
 
     [Fact]
-    public async Task Two_tenants_with_the_same_room_name_share_no_roster_no_media_and_no_visitor_count()
+    public async Task Two_tenants_with_the_same_room_name_share_no_roster_no_media_no_chat_and_no_visitor_count()
     {
         await using var fleet = await StartFleetAsync();
         await VisitorNodeFleetTests.WaitForNodesAsync(fleet);
@@ -121,6 +121,28 @@ public class TenantFleetTests
             {
                 var stage = await StageAsync(v.Client, s => s.GetProperty("participants")[0].GetProperty("video").GetBoolean());
                 Assert.Equal(["Ann"], stage.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+            }
+
+            // Chat stays in its tenant: each visitor gets its own room's message, and nothing of the other's.
+            await ann.SendAsync("""{"v":1,"type":"chat.send","text":"acme only"}""");
+            await bob.SendAsync("""{"v":1,"type":"chat.send","text":"globex only"}""");
+            foreach (var v in visitors)
+            {
+                Assert.Equal(v.Room == a ? "acme only" : "globex only", (await v.Client.ExpectAsync("chat")).GetProperty("text").GetString());
+            }
+
+            Assert.Equal("acme only", (await ann.ExpectAsync("chat")).GetProperty("text").GetString());
+            Assert.Equal("globex only", (await bob.ExpectAsync("chat")).GetProperty("text").GetString());
+
+            await Task.Delay(500);
+            foreach (var client in visitors.Select(v => v.Client).Append(ann).Append(bob))
+            {
+                await client.SendAsync("""{"v":1,"type":"ping","id":"flush"}""");
+                JsonElement message;
+                while ((message = await client.ReceiveAsync()).GetProperty("type").GetString() != "pong")
+                {
+                    Assert.NotEqual("chat", message.GetProperty("type").GetString());
+                }
             }
 
             Assert.Contains("signaling_tenants_active 2", await new HttpClient().GetStringAsync(new Uri(fleet.MainUrl, "/metrics")), StringComparison.Ordinal);
