@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Security.Cryptography;
 using Bridge.Api;
 using Bridge.Hosting;
@@ -21,14 +23,20 @@ public sealed class Fleet : IAsyncDisposable
     public const string ForwardThreadName = "media-receive";
 
     private readonly List<WebApplication> _apps;
+    private readonly IAsyncDisposable? _owned;
 
-    private Fleet(List<BridgeApi> bridges, List<WebApplication> apps, int? pid, string shape)
+    private Fleet(List<BridgeApi> bridges, List<WebApplication> apps, int? pid, string shape, IReadOnlyList<int>? mediaPorts = null, IAsyncDisposable? owned = null)
     {
         Bridges = bridges;
         _apps = apps;
         Pid = pid;
         Shape = shape;
+        MediaPorts = mediaPorts ?? [];
+        _owned = owned;
     }
+
+    /// <summary>Media ports of <see cref="Bridges"/> in the same order, when known (signaling: which bridge an answer names).</summary>
+    public IReadOnlyList<int> MediaPorts { get; }
 
     /// <summary>Every bridge; the first is the core.</summary>
     public IReadOnlyList<BridgeApi> Bridges { get; }
@@ -40,7 +48,7 @@ public sealed class Fleet : IAsyncDisposable
     public int? Pid { get; }
 
     /// <summary>Whether the bridges share this process with the viewers.</summary>
-    public bool InProcess => _apps.Count > 0;
+    public bool InProcess => _apps.Count > 0 || _owned is not null;
 
     /// <summary>The relay tree, e.g. "core -> [relay1, relay2]".</summary>
     public string Shape { get; }
@@ -110,6 +118,45 @@ public sealed class Fleet : IAsyncDisposable
         return new Fleet(apis, [], pid, $"attached: {string.Join(", ", urls)}");
     }
 
+    /// <summary>
+    /// The bridges registered with the main signaling node at <paramref name="main"/> (<c>GET /bridges</c>: control API and
+    /// media port of each). <paramref name="secret"/> is the bearer of both main's bridge routes and the bridges' APIs;
+    /// <paramref name="owned"/> (an in-process fleet) is stopped with this one.
+    /// </summary>
+    public static async Task<Fleet> AttachSignalingAsync(Uri main, string? secret, int? pid, CancellationToken token, IAsyncDisposable? owned = null)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = main, Timeout = TimeSpan.FromSeconds(20) };
+        if (secret is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        }
+        var registered = await http.GetFromJsonAsync<List<RegisteredBridge>>(new Uri("/bridges", UriKind.Relative), new JsonSerializerOptions(JsonSerializerDefaults.Web), token)
+            ?? throw new InvalidOperationException($"{main}bridges answered null");
+        var alive = registered.Where(b => b.State == "alive" && b.BridgeId is not null && Uri.TryCreate(b.ApiUrl, UriKind.Absolute, out _))
+            .OrderBy(b => b.BridgeId, StringComparer.Ordinal).ToList();
+        if (alive.Count == 0)
+        {
+            throw new InvalidOperationException($"no alive bridge is registered with the signaling node at {main}");
+        }
+        var apis = alive.Select(b => new BridgeApi(b.BridgeId!, new Uri(b.ApiUrl!), secret)).ToList();
+        var shape = $"signaling main {main.ToString().TrimEnd('/')}, bridges {string.Join(", ", alive.Select(b => b.BridgeId))} (main grows the room's relay tree)";
+        return new Fleet(apis, [], pid, shape, alive.Select(b => b.MediaPort).ToList(), owned);
+    }
+
+    /// <summary>Index in <see cref="Bridges"/> of the bridge whose media port is <paramref name="port"/>, or -1.</summary>
+    public int IndexOfMediaPort(int port)
+    {
+        for (var i = 0; i < MediaPorts.Count; i++)
+        {
+            if (MediaPorts[i] == port)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>CPU seconds of the bridges so far: their process when it is not this one, else their receive threads; null when unknown.</summary>
     public double? CpuSeconds() =>
         Pid is not { } pid ? null
@@ -135,7 +182,14 @@ public sealed class Fleet : IAsyncDisposable
             await app.StopAsync(stop.Token);
             await app.DisposeAsync();
         }
+        if (_owned is not null)
+        {
+            await _owned.DisposeAsync();
+        }
     }
+
+    /// <summary>One entry of main's <c>GET /bridges</c>, the fields the harness uses.</summary>
+    private sealed record RegisteredBridge(string? BridgeId, string? State, string? ApiUrl, int MediaPort);
 
     private static async Task WaitForLinksAsync(List<BridgeApi> apis, CancellationToken token)
     {

@@ -62,6 +62,18 @@ public sealed class HarnessOptions
     /// <summary>Directory for the PNG charts.</summary>
     public string? ChartsDirectory { get; set; }
 
+    /// <summary>Join through signaling (main + visitor nodes) instead of the bridges' control API.</summary>
+    public bool Signaling { get; private set; }
+
+    /// <summary>Visitor signaling nodes of the fleet the harness starts with <see cref="Signaling"/>. Default 2.</summary>
+    public int VisitorNodes { get; set; } = 2;
+
+    /// <summary>A running main signaling node (http(s) URL) to join through; implies <see cref="Signaling"/>.</summary>
+    public Uri? AttachSignaling { get; set; }
+
+    /// <summary>Room (tenant/room) the signaling joins use. Default "perf/load".</summary>
+    public string Room { get; set; } = "perf/load";
+
     /// <summary>Conference name. Default "load".</summary>
     public string Conference { get; set; } = "load";
 
@@ -94,6 +106,10 @@ public sealed class HarnessOptions
           --handshakes N       concurrent ICE+DTLS handshakes (default 16)
           --limit-seconds S    plain-UDP limit probe length (default 3)
           --limit-binary PATH  prebuilt perf/limit binary (default: build with gcc)
+          --signaling          join through signaling: main + visitor nodes + bridges in the fleet process
+          --visitor-nodes N    visitor signaling nodes with --signaling (default 2)
+          --attach-signaling URL  join through a running main signaling node (http URL)
+          --room T/R           signaling room (default perf/load)
           --json FILE          write the result JSON
           --charts DIR         write PNG charts
           --quick              small smoke run: 200 viewers, 3 bridges, 8 s
@@ -141,6 +157,16 @@ public sealed class HarnessOptions
                 case "--json": o.JsonPath = Value(); break;
                 case "--charts": o.ChartsDirectory = Value(); break;
                 case "--conference": o.Conference = Value(); break;
+                case "--signaling": o.Signaling = true; break;
+                case "--visitor-nodes": o.VisitorNodes = Int(name, Value(), 0, 16); break;
+                case "--room": o.Room = Value(); break;
+                case "--attach-signaling":
+                    var main = Value();
+                    o.AttachSignaling = Uri.TryCreate(main, UriKind.Absolute, out var mainUri) && mainUri.Scheme is "http" or "https"
+                        ? mainUri
+                        : throw new ArgumentException($"--attach-signaling: '{main}' is not an http(s) URL");
+                    o.Signaling = true;
+                    break;
                 case "--attach":
                     while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
@@ -161,9 +187,25 @@ public sealed class HarnessOptions
         {
             throw new ArgumentException("--bridges: not with --attach (the attached fleet is what it is)");
         }
-        if (o.Attach.Count == 0 && o.FleetPid is not null)
+        if (o.Attach.Count > 0 && o.Signaling)
         {
-            throw new ArgumentException("--fleet-pid: only with --attach");
+            throw new ArgumentException("--attach: not with --signaling or --attach-signaling (signaling chooses the bridges)");
+        }
+        if (o.AttachSignaling is not null && (args.Contains("--bridges") || args.Contains("--visitor-nodes") || args.Contains("--fan-out")))
+        {
+            throw new ArgumentException("--attach-signaling: not with --bridges, --visitor-nodes or --fan-out (the attached fleet is what it is)");
+        }
+        if (!o.Signaling && (args.Contains("--visitor-nodes") || args.Contains("--room")))
+        {
+            throw new ArgumentException("--visitor-nodes and --room: only with --signaling or --attach-signaling");
+        }
+        if (o.Attach.Count == 0 && o.AttachSignaling is null && o.FleetPid is not null)
+        {
+            throw new ArgumentException("--fleet-pid: only with --attach or --attach-signaling");
+        }
+        if (!IsRoom(o.Room))
+        {
+            throw new ArgumentException($"--room: must be tenant/room, each part 1-64 characters of a-z 0-9 . _ - (not . or ..), got '{o.Room}'");
         }
         if (o.Conference.Length is 0 or > 64 || o.Conference.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.'))
         {
@@ -173,6 +215,14 @@ public sealed class HarnessOptions
     }
 
     private const int LoopbackPlanCapacity = 1_000_000;
+
+    // The signaling protocol's room rule (docs/signaling-protocol.md, join): refused there, so refused here at start-up.
+    private static bool IsRoom(string room)
+    {
+        var parts = room.Split('/');
+        return parts.Length == 2 && parts.All(p => p.Length is >= 1 and <= 64 && p is not "." and not ".."
+            && p.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-'));
+    }
 
     private static int Int(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max

@@ -42,10 +42,24 @@ public static class HarnessRun
         FleetProcess? child = null;
         Fleet fleet;
         string mode;
-        if (o.Attach.Count > 0)
+        Uri? main = null;
+        if (o.AttachSignaling is { } attached)
+        {
+            fleet = await Fleet.AttachSignalingAsync(attached, o.ApiSecret, o.FleetPid, token);
+            main = attached;
+            mode = "attached through its main signaling node";
+        }
+        else if (o.Attach.Count > 0)
         {
             fleet = Fleet.Attach(o.Attach, o.ApiSecret, o.FleetPid);
             mode = "attached";
+        }
+        else if (inProcess && o.Signaling)
+        {
+            var local = await SignalingFleet.StartAsync(o, token);
+            main = local.MainUrl;
+            fleet = await Fleet.AttachSignalingAsync(main, secret: null, Environment.ProcessId, token, owned: local);
+            mode = "signaling and bridges in this process (CPU: the bridges' receive threads; RSS includes the viewers)";
         }
         else if (inProcess)
         {
@@ -54,14 +68,17 @@ public static class HarnessRun
         }
         else
         {
-            child = await FleetProcess.StartAsync(o.Bridges, o.FanOut, o.Deadline + TimeSpan.FromSeconds(60), token);
+            child = await FleetProcess.StartAsync(o, o.Deadline + TimeSpan.FromSeconds(60), token);
             fleet = child.Fleet;
-            mode = "one child process for all bridges";
+            main = child.MainUrl;
+            mode = main is null ? "one child process for all bridges" : $"one child process for main signaling, {o.VisitorNodes} visitor node(s) and the bridges";
         }
         try
         {
-            // The seam for signaling: a join path through a main or visitor node replaces this one.
-            return await MeasureAsync(o, fleet, new ControlApiJoinPath(fleet, o.Conference), mode, token);
+            // The join path: through signaling (main, redirected to visitor nodes) when there is a main node, else the
+            // bridges' control API. Its WebSockets close before the fleet stops.
+            await using IJoinPath join = main is null ? new ControlApiJoinPath(fleet, o.Conference) : new SignalingJoinPath(main, o.Room, fleet);
+            return await MeasureAsync(o, fleet, join, mode, token);
         }
         finally
         {
@@ -76,14 +93,9 @@ public static class HarnessRun
         }
     }
 
-#pragma warning disable CA1859 // IJoinPath is the seam where a signaling join path plugs in.
     private static async Task<int> MeasureAsync(HarnessOptions o, Fleet fleet, IJoinPath join, string mode, CancellationToken token)
-#pragma warning restore CA1859
     {
-        foreach (var bridge in fleet.Bridges)
-        {
-            await bridge.CreateConferenceAsync(o.Conference, token);
-        }
+        await join.PrepareAsync(token);
         var window = new MeasurementWindow();
         var book = new ViewerBook(o.Viewers, o.Sockets, window);
         // 128 MiB per socket: a keyframe fanned out to 5,000 viewers is ~60 MiB of skbs arriving at once; the kernel
@@ -93,6 +105,7 @@ public static class HarnessRun
         var connected = 0;
         var placement = new int[o.Viewers];
         Array.Fill(placement, -1);
+        var joined = new bool[o.Viewers];
         await using var sampler = new Sampler(fleet, book, mux, () => Volatile.Read(ref connected));
         try
         {
@@ -135,6 +148,7 @@ public static class HarnessRun
                     {
                         var ticket = await join.JoinAsync($"viewer{viewer}", publisher: false, viewer, peer.CreateOffer(), token);
                         placement[viewer] = ticket.Bridge;
+                        joined[viewer] = true;
                         await peer.ConnectAsync(ticket.Media, ticket.IceUfrag, ticket.IcePassword, ticket.Fingerprint, ConnectTimeout, token);
                         Interlocked.Increment(ref connected);
                     }
@@ -178,8 +192,8 @@ public static class HarnessRun
             var (limit, limitProblem) = await LimitProbe.RunAsync(o.LimitBinary, o.LimitSeconds, sizes, token);
             ProgressBar.Done();
 
-            var (result, details) = Summarize(o, fleet, mode, book, publishers, mux, placement, atOpen, atClose, rssBefore, limit, limitProblem, sizes,
-                rampSeconds, Volatile.Read(ref connected), failures, firstError);
+            var (result, details) = Summarize(o, fleet, mode, book, publishers, mux, placement, joined, atOpen, atClose, rssBefore, limit, limitProblem, sizes,
+                rampSeconds, Volatile.Read(ref connected), failures, firstError, join.ReportMarkdown());
             Console.Out.WriteLine(Report.Markdown(o, result, details));
             if (o.JsonPath is { } json)
             {
@@ -222,9 +236,9 @@ public static class HarnessRun
     }
 
     private static (HarnessResult Result, RunDetails Details) Summarize(
-        HarnessOptions o, Fleet fleet, string mode, ViewerBook book, List<SyntheticPublisher> publishers, PeerMux mux, int[] placement,
+        HarnessOptions o, Fleet fleet, string mode, ViewerBook book, List<SyntheticPublisher> publishers, PeerMux mux, int[] placement, bool[] joined,
         FleetSnapshot atOpen, FleetSnapshot atClose, long? rssBefore, LimitResult? limit, string? limitProblem, IReadOnlyList<int> sizes,
-        double rampSeconds, int connected, int failures, string? firstError)
+        double rampSeconds, int connected, int failures, string? firstError, string? joinPathSection)
     {
         var seconds = Math.Max(1e-3, atClose.Seconds - atOpen.Seconds);
         var rates = Rates.Between(atOpen, atClose);
@@ -242,7 +256,7 @@ public static class HarnessRun
         long got = 0;
         for (var v = 0; v < o.Viewers; v++)
         {
-            if (placement[v] < 0)
+            if (!joined[v])
             {
                 continue; // never joined: a join failure, reported as such
             }
@@ -302,10 +316,12 @@ public static class HarnessRun
             publishers[0].Profile?.ToString(),
             limitProblem,
             limit,
-            sizes);
+            sizes,
+            joinPathSection);
         return (result, details);
     }
 
-    private static double Percentile(List<double> sorted, double q) =>
+    /// <summary>Nearest-rank percentile <paramref name="q"/> of <paramref name="sorted"/> (0 when empty).</summary>
+    internal static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

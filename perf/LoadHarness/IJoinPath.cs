@@ -8,21 +8,43 @@ public sealed record JoinTicket(int Bridge, IPEndPoint Media, string IceUfrag, s
 /// <summary>
 /// How a publisher or viewer gets its endpoint: the seam between the harness and the control plane.
 /// <see cref="ControlApiJoinPath"/> creates endpoints directly on the bridges' control API; a signaling
-/// implementation (a WebSocket join at a main or visitor node, which picks the bridge) plugs in here.
+/// implementation (<see cref="SignalingJoinPath"/>: a WebSocket join at main, redirected to a visitor node, which picks
+/// the bridge) plugs in here.
 /// </summary>
-public interface IJoinPath
+public interface IJoinPath : IAsyncDisposable
 {
+    /// <summary>Readies the fleet before the first join (the control API path creates the conference on every bridge).</summary>
+    Task PrepareAsync(CancellationToken token);
+
     /// <summary>
     /// Places participant <paramref name="id"/> (<paramref name="publisher"/> on the core, viewers on the visitor
     /// bridges; <paramref name="ordinal"/> is its 0-based number among its kind), hands the bridge
     /// <paramref name="offer"/> and answers the bridge's ICE and DTLS parameters.
     /// </summary>
     Task<JoinTicket> JoinAsync(string id, bool publisher, int ordinal, string offer, CancellationToken token);
+
+    /// <summary>This path's own figures as a Markdown section for the report, or null when it has none.</summary>
+    string? ReportMarkdown();
 }
 
 /// <summary>Joins through the bridges' control API: publishers on the core, viewers round-robin over the viewer bridges.</summary>
 public sealed class ControlApiJoinPath(Fleet fleet, string conference) : IJoinPath
 {
+    /// <inheritdoc/>
+    public async Task PrepareAsync(CancellationToken token)
+    {
+        foreach (var bridge in fleet.Bridges)
+        {
+            await bridge.CreateConferenceAsync(conference, token);
+        }
+    }
+
+    /// <inheritdoc/>
+    public string? ReportMarkdown() => null;
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     /// <inheritdoc/>
     public async Task<JoinTicket> JoinAsync(string id, bool publisher, int ordinal, string offer, CancellationToken token)
     {

@@ -21,7 +21,7 @@ catch (ArgumentException e)
 if (args.Contains("--serve-fleet"))
 {
     // The child side of FleetProcess: --duration is its whole lifetime here.
-    return await FleetProcess.ServeAsync(options.Bridges, options.FanOut, TimeSpan.FromSeconds(options.DurationSeconds));
+    return await FleetProcess.ServeAsync(options, TimeSpan.FromSeconds(options.DurationSeconds));
 }
 
 return await HarnessRun.RunAsync(options, inProcess: args.Contains("--in-process"));

@@ -57,10 +57,16 @@ public static class Report
         {
             Row(sb, bridge, $"{viewers:N0}");
         }
+        if (d.JoinPathSection is { } section)
+        {
+            sb.AppendLine();
+            sb.Append(section);
+        }
         return sb.ToString();
     }
 
-    private static void Row(StringBuilder sb, string name, string value) => sb.Append("| ").Append(name).Append(" | ").Append(value).AppendLine(" |");
+    /// <summary>One table row.</summary>
+    internal static void Row(StringBuilder sb, string name, string value) => sb.Append("| ").Append(name).Append(" | ").Append(value).AppendLine(" |");
 
     private static string F(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 }

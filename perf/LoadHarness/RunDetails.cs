@@ -27,4 +27,5 @@ public sealed record RunDetails(
     string? SrtpProfile,
     string? LimitProblem,
     LimitResult? Limit,
-    IReadOnlyList<int> LimitSizes);
+    IReadOnlyList<int> LimitSizes,
+    string? JoinPathSection);
