@@ -36,6 +36,7 @@ internal sealed partial class LiveService : IFederationFeature
     /// <summary>The pause between two batches: 10,000 visitors reach their bridges over 50 s rather than in one burst.</summary>
     public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(100);
 
+    private readonly RoomRegistry _rooms;
     private readonly SignalingOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveService> _log;
@@ -49,6 +50,7 @@ internal sealed partial class LiveService : IFederationFeature
     {
         ArgumentNullException.ThrowIfNull(rooms);
         ArgumentNullException.ThrowIfNull(metrics);
+        _rooms = rooms;
         _options = options;
         _time = time;
         _log = log;
@@ -162,6 +164,12 @@ internal sealed partial class LiveService : IFederationFeature
         if (!RoomName.TryParse(e.Room, out var name, out var error))
         {
             throw new JsonException(error);
+        }
+
+        // Those already in (none but in a room that went live before) hear it first; the held ones get joined instead.
+        if (payload.Live && !IsLive(name))
+        {
+            _rooms.Find(name)?.WithMembers((members, visitors) => Fanout.Send(new LiveMessage(true), members, visitors));
         }
 
         // Kept for every room, held visitors or not: a visitor arriving after Go live must not wait.
