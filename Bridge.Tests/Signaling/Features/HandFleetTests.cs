@@ -42,6 +42,8 @@ public class HandFleetTests
         var (vic, vicId) = await FeatureFleet.VisitorAtAsync(fleet, "v2", "Vic");
         await using var _vic = vic;
         await vera.SendAsync("""{"v":1,"type":"hand.raise"}""");
+        // Two nodes' streams are read side by side: the queue order is the order main heard them in.
+        Assert.True(await SimulatedPeer.WaitUntilAsync(() => Metric(fleet.MainUrl, "signaling_promotions_total{result=\"requested\"}") == 1, Wait));
         await vic.SendAsync("""{"v":1,"type":"hand.raise"}""");
         // Both hands are on main before any moderator is there.
         Assert.True(await SimulatedPeer.WaitUntilAsync(() => Metric(fleet.MainUrl, "signaling_promotions_total{result=\"requested\"}") == 2, Wait));
