@@ -24,6 +24,9 @@ internal sealed partial class ClientConnection
     private readonly Channel<Outgoing> _outbound = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(OutboundQueue) { SingleReader = true });
     private Room? _room;
     private RoomMember? _member;
+    private int _holdState; // live room: 0 not held, 1 held (waiting), 2 admitted or forgotten
+    private object? _hold;
+    private TaskCompletionSource? _held;
 
     /// <summary>Serves <paramref name="socket"/> with the node's shared state.</summary>
     public ClientConnection(WebSocket socket, ClientHub hub)
@@ -218,12 +221,24 @@ internal sealed partial class ClientConnection
             return Refuse(join, ErrorCode.Forbidden, refusal);
         }
 
+        // A promoted visitor's ticket is redeemed at main only, once; visitor nodes seat nobody.
+        var promoted = join.Ticket is not null && !_hub.IsVisitorNode;
+        if (promoted && !_hub.Features.Hands.Tickets.Redeem(join.Ticket!, join.Room, join.Name))
+        {
+            return Refuse(join, ErrorCode.Forbidden, "the promotion ticket is not valid (unknown, used, expired, or for another room or name)");
+        }
+
         var room = _room = _hub.Rooms.Enter(join.Room);
         var id = _hub.NextParticipantId();
         var visitor = true;
         if (!_hub.IsVisitorNode)
         {
-            var decision = room.Admission.Decide(new JoinRequest(id, join.Visitor));
+            if (promoted)
+            {
+                room.Admission.Promote(id);
+            }
+
+            var decision = room.Admission.Decide(new JoinRequest(id, join.Visitor && !promoted));
             switch (decision.Role)
             {
                 case AdmissionRole.Participant:
@@ -247,6 +262,50 @@ internal sealed partial class ClientConnection
             }
         }
 
+        if (visitor)
+        {
+            // Live room not live yet: no endpoint; the receive loop goes on (pings, leave) until Go live admits this join.
+            _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _holdState = 1;
+            _hold = _hub.Features.Live.Hold(join.Room, () => AdmitHeldAsync(join, room, id, access));
+            if (_hold is not null)
+            {
+                Send(new WaitingMessage("the meeting will start soon"));
+                return true;
+            }
+
+            _holdState = 0;
+            _held = null;
+        }
+
+        return await EnterAsync(join, room, id, visitor, access, started).ConfigureAwait(false);
+    }
+
+    /// <summary>Go live came: the held visitor joins now, unless it left first.</summary>
+    private async Task AdmitHeldAsync(JoinMessage join, Room room, string id, Tenants.TenantCheck access)
+    {
+        if (Interlocked.CompareExchange(ref _holdState, 2, 1) != 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await EnterAsync(join, room, id, visitor: true, access, _hub.Time.GetTimestamp()).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // The client sent leave while being admitted; LeaveRoomAsync (waiting for this) cleans up.
+        }
+        finally
+        {
+            _held!.TrySetResult();
+        }
+    }
+
+    /// <summary>Places the joiner (bridge endpoint), adds it to the room and sends <c>joined</c>; false when the connection is to end.</summary>
+    private async Task<bool> EnterAsync(JoinMessage join, Room room, string id, bool visitor, Tenants.TenantCheck access, long started)
+    {
         string? bridgeId = null;
         try
         {
@@ -262,7 +321,7 @@ internal sealed partial class ClientConnection
             }
 
             await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, id, visitor ? "receiver" : "sender", CancellationToken.None).ConfigureAwait(false);
-            _member = new RoomMember(id, join.Name, this, bridgeId, api, visitor) { Moderator = access.Grant?.Moderator == true };
+            _member = new RoomMember(id, join.Name, this, bridgeId, api, visitor) { Moderator = access.Grant?.Moderator == true, Subject = access.Grant?.Subject };
         }
         catch (PlacementRefusedException e)
         {
@@ -287,6 +346,7 @@ internal sealed partial class ClientConnection
 
         _state.MarkJoined();
         room.Add(_member, join.Id);
+        _hub.Features.Joined(room, _member);
         if (visitor)
         {
             _hub.Metrics.CountJoin("visitor");
@@ -333,6 +393,18 @@ internal sealed partial class ClientConnection
     /// <summary>Gives up the room, seat and bridge endpoint, and tells the others; safe to call twice. A visitor's bridge stays in the room's tree.</summary>
     private async Task LeaveRoomAsync()
     {
+        if (Interlocked.CompareExchange(ref _holdState, 2, 1) == 1 && _room is { } heldRoom)
+        {
+            // Held for a live room and never admitted: simply dropped.
+            _hub.Features.Live.Forget(heldRoom.Name, _hold!);
+            _held!.TrySetResult();
+        }
+
+        if (_held is { } held)
+        {
+            await held.Task.ConfigureAwait(false);
+        }
+
         var room = _room;
         var member = _member;
         _room = null;
@@ -344,6 +416,7 @@ internal sealed partial class ClientConnection
 
         if (member is not null && room.Remove(member))
         {
+            _hub.Features.Left(room, member);
             if (member.Visitor)
             {
                 _hub.Metrics.VisitorLeft();

@@ -28,6 +28,9 @@ internal sealed class RoomMember(string id, string name, ClientConnection connec
     /// <summary>Moderator rights in the room (from the tenant's token, or the first participant of a room without tokens).</summary>
     public bool Moderator { get; set; }
 
+    /// <summary>The join token's subject (<c>sub</c>), when the tenant uses tokens; auto-promotion lists name it.</summary>
+    public string? Subject { get; init; }
+
     /// <summary>Microphone on (guarded by the room's lock).</summary>
     public bool Audio { get; set; }
 

@@ -1,13 +1,31 @@
 using Signaling.Clients;
 using Signaling.Features.Chat;
+using Signaling.Features.Hands;
+using Signaling.Features.Live;
 using Signaling.Features.Reactions;
 using Signaling.Protocol;
 
 namespace Signaling.Features;
 
 /// <summary>Hands a joined client's feature requests (<c>chat.*</c>, <c>reaction.*</c>, <c>mod.*</c>) to their feature.</summary>
-internal sealed class ConferenceFeatures(ChatService chat, ReactionService reactions)
+internal sealed class ConferenceFeatures(ChatService chat, ReactionService reactions, HandService hands, LiveService live)
 {
+    /// <summary>Raised hands and promotion tickets.</summary>
+    public HandService Hands => hands;
+
+    /// <summary>The live room's holds.</summary>
+    public LiveService Live => live;
+
+    /// <summary>Right after <paramref name="member"/>'s <c>joined</c>: what features tell a joiner (a moderator's queue of hands, a live room's state).</summary>
+    public void Joined(Room room, RoomMember member)
+    {
+        hands.Welcome(room, member);
+        live.Welcome(room, member);
+    }
+
+    /// <summary>After <paramref name="member"/> left <paramref name="room"/>: its raised hand goes.</summary>
+    public void Left(Room room, RoomMember member) => hands.Left(room, member);
+
     /// <summary>Handles <paramref name="message"/> from <paramref name="member"/> of <paramref name="room"/>; refusals go to the member only.</summary>
     public void Handle(Room room, RoomMember member, RoomFeatureMessage message)
     {
@@ -21,6 +39,18 @@ internal sealed class ConferenceFeatures(ChatService chat, ReactionService react
                 break;
             case ReactionSendMessage reaction:
                 reactions.Add(room, member, reaction.Emoji);
+                break;
+            case HandRaiseMessage raise:
+                hands.RaiseOrLower(room, member, raise.Id, raise: true);
+                break;
+            case HandLowerMessage lower:
+                hands.RaiseOrLower(room, member, lower.Id, raise: false);
+                break;
+            case ModDecideMessage decide:
+                hands.Decide(room, member, decide);
+                break;
+            case ModGoLiveMessage goLive:
+                live.GoLive(room, member, goLive);
                 break;
         }
     }

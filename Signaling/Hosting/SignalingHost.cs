@@ -11,6 +11,8 @@ using Signaling.Bridges;
 using Signaling.Clients;
 using Signaling.Features;
 using Signaling.Features.Chat;
+using Signaling.Features.Hands;
+using Signaling.Features.Live;
 using Signaling.Features.Reactions;
 using Signaling.Federation;
 using Signaling.Nodes;
@@ -142,6 +144,11 @@ public static class SignalingHost
         services.AddHostedService(sp => sp.GetRequiredService<ReactionService>());
         services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<ChatService>());
         services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<ReactionService>());
+        services.AddSingleton(new PromotionTickets(clock));
+        services.AddSingleton<HandService>();
+        services.AddSingleton<LiveService>();
+        services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<HandService>());
+        services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<LiveService>());
         services.AddSingleton<ConferenceFeatures>();
         services.AddSingleton(sp => new ClientHub(
             sp.GetRequiredService<RoomRegistry>(),

@@ -65,6 +65,15 @@ public sealed class SignalingOptions
     /// <summary>Public chat messages a room keeps for late joiners and for visitor nodes taking the room up (1..10000). Defaults to 500.</summary>
     public int ChatHistory { get; set; } = 500;
 
+    /// <summary>Whether rooms hold visitors back ("the meeting will start soon") until a moderator goes live (per-tenant override: <c>Tenants:&lt;t&gt;:LiveRoom</c>). Defaults to false.</summary>
+    public bool LiveRoom { get; set; }
+
+    /// <summary>Visitors a room may promote to participants (0..10000; per-tenant override). Defaults to 10.</summary>
+    public int MaxPromoted { get; set; } = 10;
+
+    /// <summary>Token subjects (<c>sub</c>) promoted as soon as they raise a hand, in every tenant (tenants add their own list). Defaults to none.</summary>
+    public List<string> AutoPromote { get; set; } = [];
+
     /// <summary>The main role's name.</summary>
     public const string MainRole = "main";
 

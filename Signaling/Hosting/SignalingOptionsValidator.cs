@@ -48,13 +48,19 @@ public sealed class SignalingOptionsValidator : IValidateOptions<SignalingOption
             Check(Assignment.RoomName.IsValidTenant(tenant), key, "must be a tenant name: 1-64 of a-z 0-9 . _ - (lower case, as in room names)");
             Check(t.JwtSecret is null || System.Text.Encoding.UTF8.GetByteCount(t.JwtSecret) >= Tenants.TokenValidator.MinSecretBytes, $"{key}:{nameof(t.JwtSecret)}", $"must be at least {Tenants.TokenValidator.MinSecretBytes} bytes");
             Check(t.MaxParticipants is null or (>= 0 and <= 10_000), $"{key}:{nameof(t.MaxParticipants)}", $"must be 0..10000, got {t.MaxParticipants}");
+            Check(t.MaxPromoted is null or (>= 0 and <= 10_000), $"{key}:{nameof(t.MaxPromoted)}", $"must be 0..10000, got {t.MaxPromoted}");
+            Check(t.AutoPromote is null || t.AutoPromote.All(IsSubject), $"{key}:{nameof(t.AutoPromote)}", "must list token subjects of 1-256 characters without control characters");
         }
 
         Check(options.ChatHistory is >= 1 and <= 10_000, nameof(options.ChatHistory), $"must be 1..10000, got {options.ChatHistory}");
+        Check(options.MaxPromoted is >= 0 and <= 10_000, nameof(options.MaxPromoted), $"must be 0..10000, got {options.MaxPromoted}");
+        Check(options.AutoPromote.All(IsSubject), nameof(options.AutoPromote), "must list token subjects of 1-256 characters without control characters");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     private static bool IsNodeId(string? id) => id is { Length: >= 1 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static bool IsSubject(string? subject) => subject is { Length: >= 1 and <= 256 } && !subject.Any(char.IsControl);
 
     private static bool IsHttpUrl(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
 }

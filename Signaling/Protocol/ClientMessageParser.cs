@@ -28,6 +28,8 @@ public static class ClientMessageParser
         To,
         Emoji,
         Enabled,
+        User,
+        Ticket,
     }
 
     private static readonly (byte[] Utf8, Key Key, string Name)[] Keys =
@@ -46,6 +48,8 @@ public static class ClientMessageParser
         ("to"u8.ToArray(), Key.To, "to"),
         ("emoji"u8.ToArray(), Key.Emoji, "emoji"),
         ("enabled"u8.ToArray(), Key.Enabled, "enabled"),
+        ("user"u8.ToArray(), Key.User, "user"),
+        ("ticket"u8.ToArray(), Key.Ticket, "ticket"),
     ];
 
     /// <summary>Parses <paramref name="utf8Frame"/> under <see cref="ProtocolLimits.Default"/>.</summary>
@@ -279,6 +283,26 @@ public static class ClientMessageParser
 
                     message = new ModVisitorChatMessage(id, enabled);
                     return true;
+                case "hand.raise":
+                    message = new HandRaiseMessage(id);
+                    error = null;
+                    return true;
+                case "hand.lower":
+                    message = new HandLowerMessage(id);
+                    error = null;
+                    return true;
+                case "mod.approve" or "mod.deny":
+                    if (!TryParticipantId(Key.User, out var user, out error))
+                    {
+                        return false;
+                    }
+
+                    message = new ModDecideMessage(id, user, type == "mod.approve");
+                    return true;
+                case "mod.go-live":
+                    message = new ModGoLiveMessage(id);
+                    error = null;
+                    return true;
                 default:
                     // The type is quoted back only when short and clean, so that a reply never grows with the input.
                     error = new ProtocolError(
@@ -348,7 +372,18 @@ public static class ClientMessageParser
                 return false;
             }
 
-            message = new JoinMessage(id, room, name, token, visitor);
+            ref readonly var ticketSlot = ref slots[(int)Key.Ticket];
+            if (ticketSlot.Duplicate || (ticketSlot.Present && ticketSlot.Token != JsonTokenType.Null &&
+                !(ticketSlot.Token == JsonTokenType.String && PromotionTicketRules.IsWellFormed(ticketSlot.Text))))
+            {
+                error = ProtocolError.BadField(
+                    "ticket",
+                    ticketSlot.Duplicate ? "appears more than once" : $"must be 1-{PromotionTicketRules.MaxLength} characters of A-Z a-z 0-9 - _",
+                    id);
+                return false;
+            }
+
+            message = new JoinMessage(id, room, name, token, visitor) { Ticket = ticketSlot.Token == JsonTokenType.String ? ticketSlot.Text : null };
             return true;
         }
 
@@ -401,6 +436,24 @@ public static class ClientMessageParser
                 : text is null ? ProtocolError.BadField(Keys[(int)key].Name, "must be a string of valid Unicode", id)
                 : null;
             return error is null;
+        }
+
+        // A required participant id: 1-64 characters without control characters.
+        private bool TryParticipantId(Key key, [NotNullWhen(true)] out string? text, [NotNullWhen(false)] out ProtocolError? error)
+        {
+            if (!TryRequiredString(key, out text, out error))
+            {
+                return false;
+            }
+
+            if (text.Length > ProtocolLimits.MaxIdLength || !TextRules.IsClean(text, ProtocolLimits.MaxIdLength))
+            {
+                error = ProtocolError.BadField(Keys[(int)key].Name, $"must be a participant id of 1-{ProtocolLimits.MaxIdLength} characters", id);
+                text = null;
+                return false;
+            }
+
+            return true;
         }
 
         // Optional booleans accept absence and null as false.

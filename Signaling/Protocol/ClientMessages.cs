@@ -10,7 +10,11 @@ public abstract record ClientMessage(string? Id);
 /// <param name="Name">The display name, trimmed, 1-64 scalar values, no control characters.</param>
 /// <param name="Token">The tenant's access token, or null.</param>
 /// <param name="Visitor">True when the client asks to join as a visitor even if a participant seat is free.</param>
-public sealed record JoinMessage(string? Id, RoomName Room, string Name, string? Token, bool Visitor) : ClientMessage(Id);
+public sealed record JoinMessage(string? Id, RoomName Room, string Name, string? Token, bool Visitor) : ClientMessage(Id)
+{
+    /// <summary>A promotion ticket from <c>promoted</c>: main seats the promoted visitor as participant with it (one use).</summary>
+    public string? Ticket { get; init; }
+}
 
 /// <summary><c>offer</c>: the browser's SDP offer for its bridge endpoint (first offer, or a new one after <c>reoffer</c>).</summary>
 public sealed record OfferMessage(string? Id, string Sdp) : ClientMessage(Id);

@@ -128,6 +128,9 @@ public static class ServerMessageWriter
                 json.WriteEndObject();
                 json.WriteNumber("intervalMs"u8, reactions.IntervalMs);
                 break;
+            case HandServerMessage hand:
+                HandMessageWriter.Write(json, hand);
+                break;
             default:
                 throw new ArgumentException($"no wire form for {message.GetType().Name}", nameof(message));
         }

@@ -11,4 +11,13 @@ public sealed class TenantOptions
 
     /// <summary>Whether the tenant's rooms admit visitors. Null: <c>Signaling:VisitorsEnabled</c>.</summary>
     public bool? VisitorsEnabled { get; set; }
+
+    /// <summary>Whether the tenant's rooms wait for a moderator's Go live before admitting visitors. Null: <c>Signaling:LiveRoom</c>.</summary>
+    public bool? LiveRoom { get; set; }
+
+    /// <summary>Visitors a room of this tenant may promote (0..10000). Null: <c>Signaling:MaxPromoted</c>.</summary>
+    public int? MaxPromoted { get; set; }
+
+    /// <summary>Token subjects (<c>sub</c>) of this tenant promoted as soon as they raise a hand (added to <c>Signaling:AutoPromote</c>). Null: none.</summary>
+    public List<string>? AutoPromote { get; set; }
 }

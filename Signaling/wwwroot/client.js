@@ -4,6 +4,7 @@ import { Session, socketUrl } from './session.js';
 import { collectStats, filledSlots } from './media.js';
 import { ChatPanel } from './chat.js';
 import { ReactionsBar } from './reactions.js';
+import { HandsPanel } from './hands.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -15,6 +16,10 @@ const chat = new ChatPanel({
   moderation: $('chat-moderation'), toggle: $('visitor-chat'),
 }, sendFeature);
 const reactions = new ReactionsBar($('reactions'), $('bursts'), sendFeature);
+const handsRoot = document.createElement('div');
+handsRoot.id = 'hands';
+$('conference').append(handsRoot);
+const hands = new HandsPanel(handsRoot, () => session);
 
 /** Same rule as the server (docs/signaling-protocol.md, join.room), so people see the problem before connecting. */
 function roomProblem(room) {
@@ -43,7 +48,8 @@ function join(room, name, visitor) {
   session.state.chat = chat;
   session.state.reactions = reactions;
   session.onchange = render;
-  session.onfeature = (m) => chat.handle(m) || reactions.handle(m);
+  session.state.hands = hands;
+  session.onfeature = (m) => chat.handle(m) || reactions.handle(m) || hands.handle(m);
   $('error').hidden = true;
   session.start();
   render();
@@ -57,6 +63,7 @@ function render() {
   $('conference').hidden = s.ended;
   $('visitor-badge').hidden = s.role !== 'visitor' || s.ended;
   $('moderator-badge').hidden = !s.moderator || s.ended;
+  hands.render(s);
   $('visitor-count').textContent = String(s.visitorCount ?? 0);
   $('status').textContent = s.status;
   $('error').textContent = s.error ?? '';

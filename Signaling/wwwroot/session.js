@@ -73,6 +73,7 @@ export class Session {
   #pendingOffer = null;
   #cameraProblem = null;
   #ended = false;
+  #ticket = null;
   #media = Promise.resolve();
 
   /** `request`: { room, name, visitor, token?, width, height }; `home`: the ws(s) URL of the page's own node. */
@@ -102,6 +103,16 @@ export class Session {
   /** Sends a room-feature request (`chat.send`, `reaction.send`, `mod.*`); false when not connected. */
   sendFeature(message) {
     return this.state.role !== null && this.#send(message);
+  }
+
+  /** A moderator approved the raised hand: join main at `url` with the one-use `ticket`, same name, as participant. */
+  promote(url, ticket) {
+    const old = this.#socket;
+    this.#ticket = ticket;
+    this.#wantsVisitor = false;
+    this.#redirects = 0;
+    this.#connect(url);
+    old?.close(1000);
   }
 
   /** Turns the microphone / camera on or off and tells the room. */
@@ -193,6 +204,8 @@ export class Session {
     }, periodMs / 2);
     const join = { type: 'join', id: `j${++this.#requestSeq}`, room: this.#request.room, name: this.#request.name, visitor: this.#wantsVisitor };
     if (this.#request.token) join.token = this.#request.token;
+    if (this.#ticket) join.ticket = this.#ticket;
+    this.#ticket = null;
     this.#send(join);
     this.#status(`Joining ${this.#request.room}…`);
   }
