@@ -1,12 +1,13 @@
 using Signaling.Clients;
 using Signaling.Features.Chat;
+using Signaling.Features.Polls;
 using Signaling.Features.Reactions;
 using Signaling.Protocol;
 
 namespace Signaling.Features;
 
 /// <summary>Hands a joined client's feature requests (<c>chat.*</c>, <c>reaction.*</c>, <c>mod.*</c>) to their feature.</summary>
-internal sealed class ConferenceFeatures(ChatService chat, ReactionService reactions)
+internal sealed class ConferenceFeatures(ChatService chat, ReactionService reactions, PollService polls)
 {
     /// <summary>Handles <paramref name="message"/> from <paramref name="member"/> of <paramref name="room"/>; refusals go to the member only.</summary>
     public void Handle(Room room, RoomMember member, RoomFeatureMessage message)
@@ -21,6 +22,15 @@ internal sealed class ConferenceFeatures(ChatService chat, ReactionService react
                 break;
             case ReactionSendMessage reaction:
                 reactions.Add(room, member, reaction.Emoji);
+                break;
+            case PollCreateMessage create:
+                polls.Create(room, member, create);
+                break;
+            case PollVoteMessage vote:
+                polls.Vote(room, member, vote);
+                break;
+            case PollCloseMessage close:
+                polls.Close(room, member, close);
                 break;
         }
     }

@@ -11,6 +11,7 @@ using Signaling.Bridges;
 using Signaling.Clients;
 using Signaling.Features;
 using Signaling.Features.Chat;
+using Signaling.Features.Polls;
 using Signaling.Features.Reactions;
 using Signaling.Federation;
 using Signaling.Nodes;
@@ -116,7 +117,7 @@ public static class SignalingHost
         {
             services.AddSingleton<NodeRoomSync>();
             services.AddSingleton<IRoomSync>(sp => sp.GetRequiredService<NodeRoomSync>());
-            services.AddSingleton<IVisitorPlacer>(new RemoteVisitorPlacer(options));
+            services.AddSingleton<IVisitorPlacer>(sp => new RemoteVisitorPlacer(options, sp.GetRequiredService<PollService>()));
             services.AddSingleton<NodeFederationReader>();
             services.AddHostedService(sp => sp.GetRequiredService<NodeFederationReader>());
         }
@@ -142,6 +143,9 @@ public static class SignalingHost
         services.AddHostedService(sp => sp.GetRequiredService<ReactionService>());
         services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<ChatService>());
         services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<ReactionService>());
+        services.AddSingleton<PollService>();
+        services.AddHostedService(sp => sp.GetRequiredService<PollService>());
+        services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<PollService>());
         services.AddSingleton<ConferenceFeatures>();
         services.AddSingleton(sp => new ClientHub(
             sp.GetRequiredService<RoomRegistry>(),
