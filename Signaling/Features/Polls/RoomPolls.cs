@@ -37,11 +37,14 @@ internal sealed class RoomPolls
     /// <summary>Main: <see cref="Current"/> comes from <see cref="Book"/>, stamped with main's <paramref name="epoch"/>.</summary>
     public void TakeAuthority(long epoch) => _authorityEpoch = epoch;
 
-    /// <summary>Sends a joiner the room's polls (called right after its <c>joined</c>).</summary>
+    /// <summary>Sends a joiner the room's polls right after its <c>joined</c>, when there are any (no polls is what a client starts with).</summary>
     public void Welcome(RoomMember member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        member.Connection.Send(Current);
+        if (Current.Polls.Count > 0)
+        {
+            member.Connection.Send(Current);
+        }
     }
 
     /// <summary>Visitor node: takes main's <paramref name="snapshot"/> when newer than the one held (a higher epoch, or the same and a higher version).</summary>
