@@ -4,6 +4,7 @@ import { Session, socketUrl } from './session.js';
 import { collectStats, filledSlots } from './media.js';
 import { ChatPanel } from './chat.js';
 import { ReactionsBar } from './reactions.js';
+import { PollsPanel } from './polls.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -15,6 +16,7 @@ const chat = new ChatPanel({
   moderation: $('chat-moderation'), toggle: $('visitor-chat'),
 }, sendFeature);
 const reactions = new ReactionsBar($('reactions'), $('bursts'), sendFeature);
+const polls = new PollsPanel({ list: $('poll-list'), form: $('poll-form'), question: $('poll-question'), options: $('poll-options'), note: $('poll-note') }, sendFeature);
 
 /** Same rule as the server (docs/signaling-protocol.md, join.room), so people see the problem before connecting. */
 function roomProblem(room) {
@@ -42,8 +44,9 @@ function join(room, name, visitor) {
   // Test hooks: what the chat shows and the reaction counts received.
   session.state.chat = chat;
   session.state.reactions = reactions;
+  session.state.polls = polls;
   session.onchange = render;
-  session.onfeature = (m) => chat.handle(m) || reactions.handle(m);
+  session.onfeature = (m) => chat.handle(m) || reactions.handle(m) || polls.handle(m);
   $('error').hidden = true;
   session.start();
   render();
@@ -62,6 +65,7 @@ function render() {
   $('error').textContent = s.error ?? '';
   $('error').hidden = !s.error;
   chat.setRole(s.ended ? null : s.role);
+  polls.setViewer(s.ended ? null : s.role, s.you, s.moderator);
   const participant = s.role === 'participant' && !s.ended;
   $('mic').hidden = $('camera').hidden = !participant || !session.local;
   $('mic').setAttribute('aria-pressed', String(s.audio));
