@@ -30,6 +30,9 @@ public sealed record FleetOptions
     /// <summary>Redis connection string for the federation bus; null: one in-process bus shared by the nodes. Default null.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>Per visitor node id, a Redis connection string replacing <see cref="Redis"/> for that node (tests cut one node's link through a proxy). Default none.</summary>
+    public IReadOnlyDictionary<string, string> NodeRedis { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Per-tenant settings (join-token secrets, limits) every signaling node gets (<c>Signaling:Tenants</c>). Default none: every tenant open.</summary>
     public IReadOnlyDictionary<string, Signaling.Tenants.TenantOptions> Tenants { get; init; } = new Dictionary<string, Signaling.Tenants.TenantOptions>();
 

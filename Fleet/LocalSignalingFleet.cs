@@ -125,6 +125,7 @@ public sealed class LocalSignalingFleet : IAsyncDisposable
                 s.NodeId = nodeIds[index];
                 s.Url = $"http://127.0.0.1:{signalingPorts[index + 1]}";
                 s.MainUrl = mainUrl;
+                s.Redis = o.NodeRedis.TryGetValue(nodeIds[index], out var own) ? own : o.Redis;
             }, bus: _sharedBus);
             await node.StartAsync(cancel).ConfigureAwait(false);
             _nodes.Add((nodeIds[index], node));

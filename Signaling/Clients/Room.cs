@@ -1,5 +1,6 @@
 using Signaling.Assignment;
 using Signaling.Features.Chat;
+using Signaling.Features.Polls;
 using Signaling.Protocol;
 
 namespace Signaling.Clients;
@@ -87,6 +88,9 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     /// <summary>The room's chat (Features/Chat), guarded by the room's lock: use it inside <see cref="WithMembers{T}"/>.</summary>
     public RoomChat Chat { get; } = new();
 
+    /// <summary>The room's polls (Features/Polls), guarded by the room's lock: use it inside <see cref="WithMembers{T}"/>.</summary>
+    public RoomPolls Polls { get; } = new();
+
     /// <summary>
     /// Runs <paramref name="action"/> under the room's lock with the participants and visitors held here, so a feature's
     /// pushes keep one order with joins, leaves and each other. The lists are live: use them inside the call only.
@@ -122,6 +126,7 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
             var role = member.Visitor ? ParticipantRole.Visitor : ParticipantRole.Participant;
             member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, VisitorTotalLocked()) { Moderator = member.Moderator });
             Chat.Welcome(member);
+            Polls.Welcome(member);
             if (member.Visitor)
             {
                 member.Connection.Send(stage);

@@ -2,13 +2,14 @@ using Signaling.Clients;
 using Signaling.Features.Chat;
 using Signaling.Features.Hands;
 using Signaling.Features.Live;
+using Signaling.Features.Polls;
 using Signaling.Features.Reactions;
 using Signaling.Protocol;
 
 namespace Signaling.Features;
 
 /// <summary>Hands a joined client's feature requests (<c>chat.*</c>, <c>reaction.*</c>, <c>mod.*</c>) to their feature.</summary>
-internal sealed class ConferenceFeatures(ChatService chat, ReactionService reactions, HandService hands, LiveService live)
+internal sealed class ConferenceFeatures(ChatService chat, ReactionService reactions, HandService hands, LiveService live, PollService polls)
 {
     /// <summary>Raised hands and promotion tickets.</summary>
     public HandService Hands => hands;
@@ -51,6 +52,15 @@ internal sealed class ConferenceFeatures(ChatService chat, ReactionService react
                 break;
             case ModGoLiveMessage goLive:
                 live.GoLive(room, member, goLive);
+                break;
+            case PollCreateMessage create:
+                polls.Create(room, member, create);
+                break;
+            case PollVoteMessage vote:
+                polls.Vote(room, member, vote);
+                break;
+            case PollCloseMessage close:
+                polls.Close(room, member, close);
                 break;
         }
     }

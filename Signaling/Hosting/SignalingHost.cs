@@ -13,6 +13,7 @@ using Signaling.Features;
 using Signaling.Features.Chat;
 using Signaling.Features.Hands;
 using Signaling.Features.Live;
+using Signaling.Features.Polls;
 using Signaling.Features.Reactions;
 using Signaling.Federation;
 using Signaling.Nodes;
@@ -118,7 +119,7 @@ public static class SignalingHost
         {
             services.AddSingleton<NodeRoomSync>();
             services.AddSingleton<IRoomSync>(sp => sp.GetRequiredService<NodeRoomSync>());
-            services.AddSingleton<IVisitorPlacer>(new RemoteVisitorPlacer(options));
+            services.AddSingleton<IVisitorPlacer>(sp => new RemoteVisitorPlacer(options, sp.GetRequiredService<PollService>()));
             services.AddSingleton<NodeFederationReader>();
             services.AddHostedService(sp => sp.GetRequiredService<NodeFederationReader>());
         }
@@ -149,6 +150,9 @@ public static class SignalingHost
         services.AddSingleton<LiveService>();
         services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<HandService>());
         services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<LiveService>());
+        services.AddSingleton<PollService>();
+        services.AddHostedService(sp => sp.GetRequiredService<PollService>());
+        services.AddSingleton<IFederationFeature>(sp => sp.GetRequiredService<PollService>());
         services.AddSingleton<ConferenceFeatures>();
         services.AddSingleton(sp => new ClientHub(
             sp.GetRequiredService<RoomRegistry>(),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Signaling.Features.Chat;
+using Signaling.Features.Polls;
 using Signaling.Protocol;
 
 namespace Signaling.Nodes;
@@ -42,8 +43,8 @@ internal sealed record BridgeLostPayload(string BridgeId);
 /// <summary>A visitor node asks main where one more visitor of <paramref name="Room"/> goes.</summary>
 internal sealed record PlacementRequest(string Room, string Node);
 
-/// <summary>Main's answer: the bridge, its control API, and the room's state for a node taking the room up (chat included).</summary>
-internal sealed record PlacementResponse(string BridgeId, string Api, StagePayload Stage, VisitorsPayload Visitors, ChatSnapshotPayload? Chat = null);
+/// <summary>Main's answer: the bridge, its control API, and the room's state for a node taking the room up (chat and polls included).</summary>
+internal sealed record PlacementResponse(string BridgeId, string Api, StagePayload Stage, VisitorsPayload Visitors, ChatSnapshotPayload? Chat = null, PollsPayload? Polls = null);
 
 /// <summary>Main's refusal of a placement: a client protocol error code and a message for people.</summary>
 internal sealed record PlacementRefusal(string Code, string Message);

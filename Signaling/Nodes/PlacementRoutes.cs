@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Signaling.Assignment;
 using Signaling.Clients;
 using Signaling.Features.Chat;
+using Signaling.Features.Polls;
 using Signaling.Hosting;
 using Signaling.Protocol;
 
@@ -26,7 +27,7 @@ internal static partial class PlacementRoutes
         app.MapGroup("/federation").RequireBearer(secret).MapPost("/placements", PlaceAsync);
     }
 
-    private static async Task<IResult> PlaceAsync(HttpRequest request, RoomRegistry rooms, VisitorPlacement placement, ChatService chat, ILogger<VisitorPlacement> log)
+    private static async Task<IResult> PlaceAsync(HttpRequest request, RoomRegistry rooms, VisitorPlacement placement, ChatService chat, PollService polls, ILogger<VisitorPlacement> log)
     {
         PlacementRequest? body;
         try
@@ -79,7 +80,8 @@ internal static partial class PlacementRoutes
                     placed.Api.ToString(),
                     new StagePayload(stageVersion.Epoch, stageVersion.Seq, stage.Participants),
                     new VisitorsPayload(visitorsVersion.Epoch, visitorsVersion.Seq, visitors),
-                    chat.Snapshot(room)),
+                    chat.Snapshot(room),
+                    polls.Snapshot(room)),
                 FederationJson.Default.PlacementResponse);
         }
         catch (AssignmentException e)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Signaling.Assignment;
 using Signaling.Clients;
 using Signaling.Features.Chat;
+using Signaling.Features.Polls;
 using Signaling.Hosting;
 using Signaling.Protocol;
 
@@ -26,10 +27,12 @@ internal sealed class RemoteVisitorPlacer : IVisitorPlacer, IDisposable
     private readonly Uri _placements;
     private readonly string _nodeId;
     private readonly int _chatHistory;
+    private readonly PollService? _polls;
 
     /// <summary>Calls the main node named by <paramref name="options"/>' <c>MainUrl</c>, with its <c>NodeSecret</c>.</summary>
-    public RemoteVisitorPlacer(SignalingOptions options)
+    public RemoteVisitorPlacer(SignalingOptions options, PollService? polls = null)
     {
+        _polls = polls;
         _nodeId = options.NodeId;
         _chatHistory = options.ChatHistory;
         _placements = new Uri(new Uri(options.MainUrl!.TrimEnd('/') + "/"), "federation/placements");
@@ -82,6 +85,11 @@ internal sealed class RemoteVisitorPlacer : IVisitorPlacer, IDisposable
                 if (placed.Chat is { } chat)
                 {
                     ChatService.ApplySnapshot(room, chat, _chatHistory);
+                }
+
+                if (placed.Polls is { } polls)
+                {
+                    _polls?.Apply(room, polls);
                 }
 
                 return new BridgePlacement(placed.BridgeId, api);

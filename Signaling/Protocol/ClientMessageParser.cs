@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Unicode;
 using Signaling.Assignment;
+using Signaling.Features.Polls;
 
 namespace Signaling.Protocol;
 
@@ -30,6 +31,10 @@ public static class ClientMessageParser
         Enabled,
         User,
         Ticket,
+        Question,
+        Options,
+        Poll,
+        Option,
     }
 
     private static readonly (byte[] Utf8, Key Key, string Name)[] Keys =
@@ -50,7 +55,14 @@ public static class ClientMessageParser
         ("enabled"u8.ToArray(), Key.Enabled, "enabled"),
         ("user"u8.ToArray(), Key.User, "user"),
         ("ticket"u8.ToArray(), Key.Ticket, "ticket"),
+        ("question"u8.ToArray(), Key.Question, "question"),
+        ("options"u8.ToArray(), Key.Options, "options"),
+        ("poll"u8.ToArray(), Key.Poll, "poll"),
+        ("option"u8.ToArray(), Key.Option, "option"),
     ];
+
+    /// <summary>Most strings an array field holds (poll options); a longer array is an invalid field, read no further.</summary>
+    private const int MaxArrayItems = 16;
 
     /// <summary>Parses <paramref name="utf8Frame"/> under <see cref="ProtocolLimits.Default"/>.</summary>
     public static bool TryParse(
@@ -156,6 +168,7 @@ public static class ClientMessageParser
         public JsonTokenType Token;
         public string? Text;
         public int? Integer;
+        public List<string>? Items;
 
         public void Capture(ref Utf8JsonReader reader)
         {
@@ -164,6 +177,7 @@ public static class ClientMessageParser
             Token = reader.TokenType;
             Text = null;
             Integer = null;
+            Items = null;
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
@@ -181,10 +195,40 @@ public static class ClientMessageParser
                 case JsonTokenType.Number:
                     Integer = reader.TryGetInt32(out var value) ? value : null;
                     break;
-                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                case JsonTokenType.StartArray:
+                    Items = CaptureStrings(ref reader);
+                    break;
+                case JsonTokenType.StartObject:
                     reader.Skip();
                     break;
             }
+        }
+
+        // An array of at most MaxArrayItems strings (poll options); any other array leaves null, an invalid field.
+        private static List<string>? CaptureStrings(ref Utf8JsonReader reader)
+        {
+            var items = new List<string>();
+            var valid = true;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (valid && reader.TokenType == JsonTokenType.String && items.Count < MaxArrayItems)
+                {
+                    try
+                    {
+                        items.Add(reader.GetString()!);
+                        continue;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // An escape decoding to invalid UTF-16, as for a string field.
+                    }
+                }
+
+                valid = false;
+                reader.Skip();
+            }
+
+            return valid ? items : null;
         }
     }
 
@@ -302,6 +346,31 @@ public static class ClientMessageParser
                 case "mod.go-live":
                     message = new ModGoLiveMessage(id);
                     error = null;
+                    return true;
+                case "poll.create":
+                    return TryBuildPollCreate(out message, out error);
+                case "poll.vote":
+                    if (!TryPollId(out var votePoll, out error))
+                    {
+                        return false;
+                    }
+
+                    ref readonly var optionSlot = ref slots[(int)Key.Option];
+                    if (optionSlot.Duplicate || optionSlot.Integer is not (>= 0 and < PollBook.MaxOptions))
+                    {
+                        error = ProtocolError.BadField("option", optionSlot.Duplicate ? "appears more than once" : $"must be an option index, an integer 0-{PollBook.MaxOptions - 1}", id);
+                        return false;
+                    }
+
+                    message = new PollVoteMessage(id, votePoll, optionSlot.Integer.Value);
+                    return true;
+                case "poll.close":
+                    if (!TryPollId(out var closePoll, out error))
+                    {
+                        return false;
+                    }
+
+                    message = new PollCloseMessage(id, closePoll);
                     return true;
                 default:
                     // The type is quoted back only when short and clean, so that a reply never grows with the input.
@@ -424,6 +493,54 @@ public static class ClientMessageParser
             }
 
             message = new ChatSendMessage(id, text, to);
+            return true;
+        }
+
+        private bool TryBuildPollCreate([NotNullWhen(true)] out ClientMessage? message, [NotNullWhen(false)] out ProtocolError? error)
+        {
+            message = null;
+            if (!TryRequiredString(Key.Question, out var rawQuestion, out error))
+            {
+                return false;
+            }
+
+            var question = rawQuestion.Trim();
+            if (!TextRules.IsClean(question, PollBook.MaxTextLength))
+            {
+                error = ProtocolError.BadField("question", $"must be 1-{PollBook.MaxTextLength} characters after trimming, without control characters", id);
+                return false;
+            }
+
+            ref readonly var optionsSlot = ref slots[(int)Key.Options];
+            var options = optionsSlot.Duplicate ? null : optionsSlot.Items?.Select(o => o.Trim()).ToList();
+            if (options is null || options.Count is < PollBook.MinOptions or > PollBook.MaxOptions || !options.TrueForAll(o => TextRules.IsClean(o, PollBook.MaxTextLength)))
+            {
+                error = ProtocolError.BadField(
+                    "options",
+                    optionsSlot.Duplicate ? "appears more than once"
+                        : $"must be an array of {PollBook.MinOptions}-{PollBook.MaxOptions} strings, each 1-{PollBook.MaxTextLength} characters after trimming, without control characters",
+                    id);
+                return false;
+            }
+
+            message = new PollCreateMessage(id, question, options);
+            return true;
+        }
+
+        private bool TryPollId([NotNullWhen(true)] out string? poll, [NotNullWhen(false)] out ProtocolError? error)
+        {
+            if (!TryRequiredString(Key.Poll, out poll, out error))
+            {
+                return false;
+            }
+
+            if (!TextRules.IsClean(poll, ProtocolLimits.MaxIdLength) || poll.Length > ProtocolLimits.MaxIdLength)
+            {
+                error = ProtocolError.BadField("poll", $"must be a poll id of 1-{ProtocolLimits.MaxIdLength} characters", id);
+                poll = null;
+                return false;
+            }
+
             return true;
         }
 

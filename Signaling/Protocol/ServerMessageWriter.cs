@@ -131,6 +131,10 @@ public static class ServerMessageWriter
             case HandServerMessage hand:
                 HandMessageWriter.Write(json, hand);
                 break;
+            case PollsMessage polls:
+                json.WriteString("type"u8, "polls"u8);
+                WritePolls(json, polls);
+                break;
             default:
                 throw new ArgumentException($"no wire form for {message.GetType().Name}", nameof(message));
         }
@@ -149,5 +153,37 @@ public static class ServerMessageWriter
         json.WriteString("text"u8, chat.Text);
         json.WriteNumber("ts"u8, chat.Ts);
         json.WriteBoolean("private"u8, chat.Private);
+    }
+
+    private static void WritePolls(Utf8JsonWriter json, PollsMessage polls)
+    {
+        json.WriteNumber("epoch"u8, polls.Epoch);
+        json.WriteNumber("version"u8, polls.Version);
+        json.WriteStartArray("polls"u8);
+        foreach (var poll in polls.Polls)
+        {
+            json.WriteStartObject();
+            json.WriteString("id"u8, poll.Id);
+            json.WriteString("question"u8, poll.Question);
+            json.WriteStartArray("options"u8);
+            foreach (var option in poll.Options)
+            {
+                json.WriteStringValue(option);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("tallies"u8);
+            foreach (var tally in poll.Tallies)
+            {
+                json.WriteNumberValue(tally);
+            }
+
+            json.WriteEndArray();
+            json.WriteBoolean("closed"u8, poll.Closed);
+            json.WriteString("createdBy"u8, poll.CreatedBy);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 }

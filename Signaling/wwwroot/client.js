@@ -5,6 +5,7 @@ import { collectStats, filledSlots } from './media.js';
 import { ChatPanel } from './chat.js';
 import { ReactionsBar } from './reactions.js';
 import { HandsPanel } from './hands.js';
+import { PollsPanel } from './polls.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -20,6 +21,7 @@ const handsRoot = document.createElement('div');
 handsRoot.id = 'hands';
 $('conference').append(handsRoot);
 const hands = new HandsPanel(handsRoot, () => session);
+const polls = new PollsPanel({ list: $('poll-list'), form: $('poll-form'), question: $('poll-question'), options: $('poll-options'), note: $('poll-note') }, sendFeature);
 
 /** Same rule as the server (docs/signaling-protocol.md, join.room), so people see the problem before connecting. */
 function roomProblem(room) {
@@ -47,9 +49,10 @@ function join(room, name, visitor) {
   // Test hooks: what the chat shows and the reaction counts received.
   session.state.chat = chat;
   session.state.reactions = reactions;
+  session.state.polls = polls;
   session.onchange = render;
   session.state.hands = hands;
-  session.onfeature = (m) => chat.handle(m) || reactions.handle(m) || hands.handle(m);
+  session.onfeature = (m) => chat.handle(m) || reactions.handle(m) || hands.handle(m) || polls.handle(m);
   $('error').hidden = true;
   session.start();
   render();
@@ -69,6 +72,7 @@ function render() {
   $('error').textContent = s.error ?? '';
   $('error').hidden = !s.error;
   chat.setRole(s.ended ? null : s.role);
+  polls.setViewer(s.ended ? null : s.role, s.you, s.moderator);
   const participant = s.role === 'participant' && !s.ended;
   $('mic').hidden = $('camera').hidden = !participant || !session.local;
   $('mic').setAttribute('aria-pressed', String(s.audio));

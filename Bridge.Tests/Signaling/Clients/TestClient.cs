@@ -74,7 +74,7 @@ public sealed class TestClient : IAsyncDisposable
             }
 
             // Room-feature pushes (chat history and settings after joined, reaction counts) are as unsolicited as stage.
-            Assert.True(got is "stage" or "visitors" or "chat.history" or "chat.settings" or "reactions", $"expected {type}, got {message}");
+            Assert.True(got is "stage" or "visitors" or "chat.history" or "chat.settings" or "reactions" or "polls", $"expected {type}, got {message}");
         }
     }
 

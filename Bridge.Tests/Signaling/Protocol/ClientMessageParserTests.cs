@@ -106,7 +106,7 @@ public class ClientMessageParserTests
     }
 
     [Theory]
-    [InlineData("""{"v":1,"type":"poll.vote","id":"c1"}""")]
+    [InlineData("""{"v":1,"type":"poll.delete","id":"c1"}""")]
     [InlineData("""{"v":1,"type":"JOIN","id":"c1"}""")]
     [InlineData("""{"v":1,"type":"","id":"c1"}""")]
     [InlineData("""{"v":1,"type":"welcome","id":"c1"}""")]
