@@ -144,14 +144,17 @@ public sealed unsafe partial class SendBatch
     {
         var next = 0;
         var sent = 0;
+        // Datagrams and bytes sent by sendmmsg itself; MediaSocket.Send counts the SendTo ones.
+        var batched = 0;
         long bytes = 0;
         var interrupts = 0;
         while (next < count)
         {
             int accepted;
+            int error;
             try
             {
-                accepted = LinuxUdp.SendMultiple(_socket.Handle, _headersPointer + next, (uint)(count - next), 0);
+                accepted = LinuxUdp.SendMultiple(_socket.Handle, _headersPointer + next, (uint)(count - next), out error);
             }
             catch (ObjectDisposedException)
             {
@@ -163,11 +166,10 @@ public sealed unsafe partial class SendBatch
                 {
                     bytes += _headersPointer[i].Length;
                 }
-                sent += accepted;
+                batched += accepted;
                 next += accepted;
                 continue;
             }
-            var error = Marshal.GetLastPInvokeError();
             if (accepted < 0 && error == LinuxUdp.ErrorInterrupted && ++interrupts <= MaxInterrupts)
             {
                 continue;
@@ -183,14 +185,15 @@ public sealed unsafe partial class SendBatch
                 sent += SendEach(next, count);
                 break;
             }
-            // sendmmsg reports an error only when the first datagram of the call failed (the ones before it
-            // went out and were returned as a count): that one is lost, the rest get another call.
-            Interlocked.Increment(ref _counters.SendErrors);
+            // sendmmsg reports an error only when the first datagram of the call failed (the ones before it went
+            // out and came back as a count). That one goes through SendTo, which counts it if the kernel refuses it
+            // again; the rest get another sendmmsg. Each round moves on by at least one datagram.
+            sent += SendEach(next, next + 1);
             next++;
         }
-        _counters.PacketsOut += sent;
+        _counters.PacketsOut += batched;
         _counters.BytesOut += bytes;
-        return sent;
+        return sent + batched;
     }
 
     private int SendEach(int from, int count)
