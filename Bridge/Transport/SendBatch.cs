@@ -196,10 +196,11 @@ public sealed unsafe partial class SendBatch
         return sent + batched;
     }
 
-    private int SendEach(int from, int count)
+    // SendTo for the datagrams [from, end); MediaSocket.Send counts them (or their errors).
+    private int SendEach(int from, int end)
     {
         var sent = 0;
-        for (var i = from; i < count; i++)
+        for (var i = from; i < end; i++)
         {
             if (_socket.Send(_data.AsSpan(i * SlotLength, (int)_iovecs[i].Length), _to[i]!))
             {
