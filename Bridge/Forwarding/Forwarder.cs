@@ -7,15 +7,17 @@ using Bridge.Rtp;
 using Bridge.Sdp;
 using Bridge.Srtp;
 using Bridge.Transport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Forwarding;
 
 /// <summary>
-/// Fans a source's decrypted RTP out to every secure receiver of its conference (copy into one pinned
-/// send buffer, rewrite for the receiver's slot, protect in place, send) and to every child relay
-/// link that wants it. Answers NACKs from the cache (asking one hop up on a miss) and sends merged
-/// keyframe requests upstream. Runs on the receive loop; allocates nothing.
+/// Fans a source's decrypted RTP out to every secure receiver of its conference (copy into the next
+/// slot of the loop's <see cref="SendBatch"/>, rewrite for the receiver's slot, protect in place) and to
+/// every child relay link that wants it, then sends the whole fan-out with one sendmmsg per
+/// <see cref="SendBatch.Capacity"/> copies. Answers NACKs from the cache (asking one hop up on a miss)
+/// and sends merged keyframe requests upstream. Runs on the receive loop; allocates nothing.
 /// </summary>
 public sealed class Forwarder
 {
@@ -27,13 +29,13 @@ public sealed class Forwarder
     private readonly byte[] _control = GC.AllocateArray<byte>(1024, pinned: true);
     private readonly RelayManager _relays;
     private readonly NackWaiter[] _waiters = new NackWaiter[PendingNacks.Capacity];
-    private readonly PacketTransit _transit;
+    private readonly SendBatch _batch;
 
     /// <summary>Creates the forwarder.</summary>
-    public Forwarder(MediaSocket socket, RelayManager relays, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options, PacketTransit transit)
+    public Forwarder(MediaSocket socket, RelayManager relays, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options, PacketTransit transit, ILogger<Forwarder> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _transit = transit;
+        _batch = new SendBatch(socket, counters, transit, logger, options.Value.BatchedSends);
         _socket = socket;
         _relays = relays;
         _counters = counters;
@@ -82,7 +84,7 @@ public sealed class Forwarder
             foreach (var waiter in waiters)
             {
                 _counters.Retransmissions++;
-                SendToSlot(waiter.Receiver, waiter.Slot, source, packet, rtp.SequenceNumber, rtp.Timestamp, now);
+                SendToSlot(waiter.Receiver, waiter.Slot, source, packet, rtp.SequenceNumber, rtp.Timestamp, now, observeTransit: false);
             }
             waiters.Clear();
             RelayDown(source, RelayKind.Rtp, packet, hopCount, RelayFlags.Retransmission);
@@ -91,20 +93,26 @@ public sealed class Forwarder
         ForwardSource(source, packet, rtp.SequenceNumber, rtp.Timestamp, hopCount);
     }
 
-    /// <summary>Sends a payload of <paramref name="source"/> to every child link that wants the source.</summary>
+    /// <summary>Sends a payload of <paramref name="source"/> (and any copies still batched) to every child link that wants the source.</summary>
     public void RelayDown(MediaSource source, RelayKind kind, ReadOnlySpan<byte> payload, byte hopCount, byte flags)
     {
         ArgumentNullException.ThrowIfNull(source);
+        BatchRelayDown(source, kind, payload, hopCount, flags);
+        _batch.Flush();
+    }
+
+    // Protects the relay copies into the batch; the caller flushes.
+    private void BatchRelayDown(MediaSource source, RelayKind kind, ReadOnlySpan<byte> payload, byte hopCount, byte flags)
+    {
         var links = _relays.Links;
         var conference = source.Conference.RelayId;
         for (var i = 0; i < links.Length; i++)
         {
             var link = links[i];
             // Over the core mesh only a bridge's own publishers travel: relayed media never goes back across it.
-            if (link != source.Upstream && (source.Upstream is null || link.PeerRole != RelayPeerRole.Mesh) && link.Wants(conference, source.Ssrc)
-                && link.Send(kind, (byte)(hopCount + 1), flags, conference, source.Ssrc, payload) && kind == RelayKind.Rtp)
+            if (link != source.Upstream && (source.Upstream is null || link.PeerRole != RelayPeerRole.Mesh) && link.Wants(conference, source.Ssrc))
             {
-                _transit.ObserveSent();
+                link.Send(_batch, kind, (byte)(hopCount + 1), flags, conference, source.Ssrc, payload);
             }
         }
     }
@@ -134,7 +142,7 @@ public sealed class Forwarder
             if (source.Cache.TryGet(sequence, out var cached) && RtpPacket.TryParse(cached, out var rtp))
             {
                 _counters.Retransmissions++;
-                SendToSlot(receiver, slot, source, cached, sequence, rtp.Timestamp, now);
+                SendToSlot(receiver, slot, source, cached, sequence, rtp.Timestamp, now, observeTransit: false);
             }
             else
             {
@@ -146,6 +154,7 @@ public sealed class Forwarder
                 }
             }
         }
+        _batch.Flush();
         if (missed > 0 && source.Upstream is { } parent)
         {
             SendNackUp(parent, source, missing[..missed]);
@@ -250,13 +259,13 @@ public sealed class Forwarder
         var receivers = source.Conference.Endpoints;
         for (var i = 0; i < receivers.Length; i++)
         {
-            var receiver = receivers[i];
-            if (receiver.SlotFor(source) is { } slot && SendToSlot(receiver, slot, source, packet, sequence, timestamp, now))
+            if (receivers[i] is var receiver && receiver.SlotFor(source) is { } slot)
             {
-                _transit.ObserveSent();
+                SendToSlot(receiver, slot, source, packet, sequence, timestamp, now, observeTransit: true);
             }
         }
-        RelayDown(source, RelayKind.Rtp, packet, hopCount, 0);
+        BatchRelayDown(source, RelayKind.Rtp, packet, hopCount, 0);
+        _batch.Flush();
     }
 
     private void SendNackUp(RelayLink parent, MediaSource source, ReadOnlySpan<ushort> sequences)
@@ -268,22 +277,21 @@ public sealed class Forwarder
         }
     }
 
-    // True when a copy went out.
-    private bool SendToSlot(Endpoint receiver, ReceiverSlot slot, MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, long now)
+    // Writes the receiver's copy into the batch; the caller flushes.
+    private void SendToSlot(Endpoint receiver, ReceiverSlot slot, MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, long now, bool observeTransit)
     {
         if (receiver.State != EndpointState.Secure || receiver.Outbound is not { } outbound || receiver.RemoteAddress is not { } address)
         {
-            return false;
+            return;
         }
-        var buffer = _send.AsSpan();
+        var buffer = _batch.Reserve();
         packet.CopyTo(buffer);
         slot.Rewrite(buffer, source.Ssrc, sequence, timestamp, now);
         if (!outbound.TryProtectRtp(buffer, packet.Length, out var protectedLength))
         {
-            return false;
+            return;
         }
         _counters.RtpForwarded++;
-        _socket.Send(buffer[..protectedLength], address);
-        return true;
+        _batch.Commit(protectedLength, address, observeTransit);
     }
 }

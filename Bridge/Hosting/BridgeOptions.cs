@@ -71,6 +71,9 @@ public sealed class BridgeOptions
     /// <summary>Whether the process CPU share counts in stress. Defaults to true; false when several bridges share one process.</summary>
     public bool StressIncludesCpu { get; set; } = true;
 
+    /// <summary>Whether a fan-out leaves with one sendmmsg per 32 copies (Linux) instead of one sendto each. Defaults to true; false is for comparison and diagnosis.</summary>
+    public bool BatchedSends { get; set; } = true;
+
     /// <summary>SRTP profiles in preference order for DTLS use_srtp. Defaults to GCM, then AES-CM/HMAC-SHA1-80.</summary>
     public List<SrtpProfile> SrtpProfiles { get; set; } = [];
 

@@ -90,7 +90,15 @@ public sealed class RelayLink : IDisposable
     internal Func<bool>? LossHook { get; set; }
 
     /// <summary>Protects and sends one relay datagram; false when it did not fit.</summary>
-    public bool Send(RelayKind kind, byte hopCount, byte flags, uint conferenceId, uint sourceId, ReadOnlySpan<byte> payload)
+    public bool Send(RelayKind kind, byte hopCount, byte flags, uint conferenceId, uint sourceId, ReadOnlySpan<byte> payload) =>
+        Send(null, kind, hopCount, flags, conferenceId, sourceId, payload);
+
+    /// <summary>
+    /// Protects one relay datagram straight into the next slot of <paramref name="batch"/> (the caller's thread
+    /// owns it and flushes it), or sends it at once when <paramref name="batch"/> is null; false when it did not fit.
+    /// RTP copies are timed in the transit histogram when the batch sends them.
+    /// </summary>
+    public bool Send(SendBatch? batch, RelayKind kind, byte hopCount, byte flags, uint conferenceId, uint sourceId, ReadOnlySpan<byte> payload)
     {
         lock (_sendGate)
         {
@@ -98,11 +106,19 @@ public sealed class RelayLink : IDisposable
             {
                 return true;
             }
-            if (!_cipher.TryProtect(kind, hopCount, Id, conferenceId, sourceId, payload, _sendBuffer, out var written, flags))
+            var destination = batch is null ? _sendBuffer : batch.Reserve();
+            if (!_cipher.TryProtect(kind, hopCount, Id, conferenceId, sourceId, payload, destination, out var written, flags))
             {
                 return false;
             }
-            _socket.Send(_sendBuffer.AsSpan(0, written), PeerAddress);
+            if (batch is null)
+            {
+                _socket.Send(_sendBuffer.AsSpan(0, written), PeerAddress);
+            }
+            else
+            {
+                batch.Commit(written, PeerAddress, observeTransit: kind == RelayKind.Rtp);
+            }
             Counters.PacketsOut++;
             Counters.BytesOut += written;
             if (kind != RelayKind.Control)

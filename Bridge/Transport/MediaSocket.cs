@@ -27,7 +27,11 @@ public sealed class MediaSocket : IDisposable
         };
         _socket.Bind(new IPEndPoint(bindAddress, port));
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        Handle = _socket.SafeHandle;
     }
+
+    /// <summary>The socket's handle for <see cref="SendBatch"/>'s sendmmsg (ref-counted per call, so closing is safe).</summary>
+    internal SafeSocketHandle Handle { get; }
 
     /// <summary>The bound address and port.</summary>
     public IPEndPoint LocalEndPoint { get; }
@@ -38,14 +42,15 @@ public sealed class MediaSocket : IDisposable
     /// <summary>Address family of the socket (for receive-side <see cref="SocketAddress"/>es).</summary>
     public AddressFamily AddressFamily => _socket.AddressFamily;
 
-    /// <summary>Sends one datagram; a refused send is counted, never thrown.</summary>
-    public void Send(ReadOnlySpan<byte> datagram, SocketAddress to)
+    /// <summary>Sends one datagram; false when it was not sent (a refused send is counted, never thrown).</summary>
+    public bool Send(ReadOnlySpan<byte> datagram, SocketAddress to)
     {
         try
         {
             _socket.SendTo(datagram, SocketFlags.None, to);
             _counters.PacketsOut++;
             _counters.BytesOut += datagram.Length;
+            return true;
         }
         catch (SocketException)
         {
@@ -55,6 +60,7 @@ public sealed class MediaSocket : IDisposable
         {
             // Shutting down.
         }
+        return false;
     }
 
     /// <summary>Receives one datagram into <paramref name="buffer"/>; returns its length, or -1 when the socket is closed.</summary>
