@@ -5,9 +5,9 @@ namespace VisitorFanout;
 /// in and out over the window (storm plus settle), and the pushes the host on main and the visitors received.
 /// </summary>
 public sealed record StormFigures(
-    int ReactionsPerVisitor, double SpreadSeconds, long Sent, long SendFailures, long Accepted, long Dropped, double WindowSeconds,
-    long MainInEvents, long MainInReactionEvents, double MainInPerSecond, double MainInReactionsPerNodePerSecond,
-    long MainOutEvents, long MainOutReactionEvents, double MainOutPerSecond,
+    int ReactionsPerVisitor, double SpreadSeconds, double SendSeconds, long Sent, long SendFailures, long Accepted, long Dropped, double WindowSeconds,
+    long MainInEvents, long MainInReactionEvents, double MainInPerSecond, double MainInReactionsPerNodePerSecond, Dictionary<string, long> MainInByType,
+    long MainOutEvents, long MainOutReactionEvents, double MainOutPerSecond, Dictionary<string, long> MainOutByType,
     long HostPushes, long HostCounted, long VisitorPushes, long VisitorCounted, int VisitorsReached);
 
 /// <summary>A whole run: setup, ramp, chat delivery, storm, and the visitors' end state (chat exactly once, sockets lost).</summary>

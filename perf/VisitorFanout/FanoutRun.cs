@@ -16,7 +16,7 @@ public static class FanoutRun
     public const string Room = "bench/fanout";
 
     /// <summary>Seconds after the storm's last sends for the nodes' and main's last 1 s intervals to be pushed.</summary>
-    private const double SettleSeconds = 3;
+    private const double SettleSeconds = 4;
 
     private static readonly byte[] ChatFrame = """{"v":1,"type":"chat.send","id":"c","text":"fan-out benchmark"}"""u8.ToArray();
 
@@ -86,13 +86,24 @@ public static class FanoutRun
         var inReactions = Main("direction=\"in\"", "type=\"reactions\"");
         var outEvents = Main("direction=\"out\"");
         var outReactions = Main("direction=\"out\"", "type=\"reactions\"");
+        Dictionary<string, long> ByType(string direction)
+        {
+            const string Metric = "signaling_federation_events_total";
+            var before = mainBefore.By(Metric, $"direction=\"{direction}\"", "type");
+            return mainAfter.By(Metric, $"direction=\"{direction}\"", "type")
+                .Select(p => (p.Key, Delta: (long)(p.Value - before.GetValueOrDefault(p.Key))))
+                .Where(p => p.Delta > 0)
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .ToDictionary(p => p.Key, p => p.Delta);
+        }
+
         var result = new FanoutResult(
             o.Visitors, o.Nodes, o.Bridges, inChild ? "child" : "inprocess", ramp, chat,
             new StormFigures(
-                o.Reactions, o.StormSeconds, storm.Sent, storm.SendFailures,
+                o.Reactions, o.StormSeconds, storm.Seconds, storm.Sent, storm.SendFailures,
                 (long)Nodes("signaling_reactions_total"), (long)Nodes("signaling_reactions_dropped_total"), seconds,
-                (long)inEvents, (long)inReactions, inEvents / seconds, inReactions / seconds / o.Nodes,
-                (long)outEvents, (long)outReactions, outEvents / seconds,
+                (long)inEvents, (long)inReactions, inEvents / seconds, inReactions / seconds / o.Nodes, ByType("in"),
+                (long)outEvents, (long)outReactions, outEvents / seconds, ByType("out"),
                 host.Pushes - hostPushes, host.Counted - hostCounted,
                 storm.Pushes, storm.Counted, storm.VisitorsReached),
             storm.ChatExactlyOnce, storm.Lost);

@@ -39,6 +39,26 @@ public sealed class MetricsScrape
         return new MetricsScrape(series);
     }
 
+    /// <summary>The values of <paramref name="name"/>'s series with <paramref name="filter"/> (<c>direction="in"</c>), by the value of label <paramref name="label"/>.</summary>
+    public Dictionary<string, double> By(string name, string filter, string label)
+    {
+        var found = new Dictionary<string, double>(StringComparer.Ordinal);
+        var key = label + "=\"";
+        foreach (var (series, value) in _series)
+        {
+            var at = series.IndexOf(key, StringComparison.Ordinal);
+            if (at >= 0 && series.StartsWith(name + "{", StringComparison.Ordinal) && series.Contains(filter, StringComparison.Ordinal))
+            {
+                var start = at + key.Length;
+                var end = series.IndexOf('"', start);
+                var labelValue = series[start..(end < 0 ? series.Length : end)];
+                found[labelValue] = found.GetValueOrDefault(labelValue) + value;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>The sum of <paramref name="name"/>'s series whose labels contain every one of <paramref name="labels"/> (<c>direction="in"</c>).</summary>
     public double Sum(string name, params string[] labels)
     {
