@@ -132,42 +132,5 @@ public sealed class LoadHarnessQuickTests : IDisposable
         return rows;
     }
 
-    private static async Task<(int Code, string Output)> RunHarnessAsync(TimeSpan timeout, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(HarnessDll());
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the harness did not finish within {timeout}:\n{await stdout}\n{await stderr}");
-        }
-        return (process.ExitCode, await stdout + "\n" + await stderr);
-    }
-
-    /// <summary>perf/LoadHarness's build output for this test build's configuration (Bridge.sln builds both).</summary>
-    private static string HarnessDll()
-    {
-        var configuration = typeof(LoadHarnessQuickTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var dll = Path.Combine(dir.FullName, "perf", "LoadHarness", "bin", configuration, "net10.0", "LoadHarness.dll");
-            if (File.Exists(dll))
-            {
-                return dll;
-            }
-        }
-        throw new FileNotFoundException($"perf/LoadHarness/bin/{configuration}/net10.0/LoadHarness.dll not found: build Bridge.sln (or perf/LoadHarness) first");
-    }
+    private static Task<(int Code, string Output)> RunHarnessAsync(TimeSpan timeout, params string[] args) => PerfTool.RunAsync("LoadHarness", timeout, args);
 }

@@ -75,45 +75,5 @@ public sealed class VisitorFanoutQuickTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, string Output)> RunAsync(TimeSpan timeout, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(ToolDll());
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the benchmark did not finish within {timeout}:\n{await stdout}\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + "\n" + await stderr);
-    }
-
-    /// <summary>perf/VisitorFanout's build output for this test build's configuration (Bridge.sln builds both).</summary>
-    private static string ToolDll()
-    {
-        var configuration = typeof(VisitorFanoutQuickTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var dll = Path.Combine(dir.FullName, "perf", "VisitorFanout", "bin", configuration, "net10.0", "VisitorFanout.dll");
-            if (File.Exists(dll))
-            {
-                return dll;
-            }
-        }
-
-        throw new FileNotFoundException($"perf/VisitorFanout/bin/{configuration}/net10.0/VisitorFanout.dll not found: build Bridge.sln (or perf/VisitorFanout) first");
-    }
+    private static Task<(int Code, string Output)> RunAsync(TimeSpan timeout, params string[] args) => PerfTool.RunAsync("VisitorFanout", timeout, args);
 }
