@@ -1,3 +1,4 @@
+using Bridge.Transport;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -60,7 +61,7 @@ internal sealed unsafe class MuxSocket : IDisposable
         }
 
         // One block for the whole batch: headers, iovecs, source addresses, control and data buffers.
-        _memory = (byte*)NativeMemory.AllocZeroed((nuint)(Batch * (sizeof(NativeUdp.MultiMessageHeader) + sizeof(NativeUdp.IoVec) + sizeof(NativeUdp.SocketAddressIn) + NativeUdp.ControlLength + BufferLength)));
+        _memory = (byte*)NativeMemory.AllocZeroed((nuint)(Batch * (sizeof(LinuxUdp.MultiMessageHeader) + sizeof(LinuxUdp.IoVec) + sizeof(NativeUdp.SocketAddressIn) + NativeUdp.ControlLength + BufferLength)));
         _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"peer-mux-{index}" };
         _thread.Start();
     }
@@ -94,8 +95,8 @@ internal sealed unsafe class MuxSocket : IDisposable
         var destination = to;
         fixed (byte* data = datagram)
         {
-            var iov = new NativeUdp.IoVec { Base = data, Length = (nuint)datagram.Length };
-            var message = new NativeUdp.MessageHeader
+            var iov = new LinuxUdp.IoVec { Base = data, Length = (nuint)datagram.Length };
+            var message = new LinuxUdp.MessageHeader
             {
                 Name = &destination,
                 NameLength = (uint)sizeof(NativeUdp.SocketAddressIn),
@@ -150,8 +151,8 @@ internal sealed unsafe class MuxSocket : IDisposable
 
     private void ReceiveLoop()
     {
-        var headers = (NativeUdp.MultiMessageHeader*)_memory;
-        var iovs = (NativeUdp.IoVec*)(headers + Batch);
+        var headers = (LinuxUdp.MultiMessageHeader*)_memory;
+        var iovs = (LinuxUdp.IoVec*)(headers + Batch);
         var names = (NativeUdp.SocketAddressIn*)(iovs + Batch);
         var controls = (byte*)(names + Batch);
         var data = controls + (Batch * NativeUdp.ControlLength);
@@ -185,7 +186,7 @@ internal sealed unsafe class MuxSocket : IDisposable
         }
     }
 
-    private void Dispatch(ref NativeUdp.MultiMessageHeader message, byte* data)
+    private void Dispatch(ref LinuxUdp.MultiMessageHeader message, byte* data)
     {
         const int truncatedFlag = 0x20; // MSG_TRUNC
         if ((message.Header.Flags & truncatedFlag) != 0)

@@ -1,3 +1,4 @@
+using Bridge.Transport;
 using System.Runtime.InteropServices;
 
 namespace Bridge.Client;
@@ -31,32 +32,6 @@ internal static unsafe partial class NativeUdp
 
     public const int CmsgHeaderLength = 16;
 
-    [StructLayout(LayoutKind.Sequential)]
-    public struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct MessageHeader
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct MultiMessageHeader
-    {
-        public MessageHeader Header;
-        public uint Length;
-    }
-
     /// <summary>struct sockaddr_in; port and address in network byte order.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct SocketAddressIn
@@ -87,10 +62,10 @@ internal static unsafe partial class NativeUdp
     public static partial int SetSocketOption(int fd, int level, int name, void* value, uint length);
 
     [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
-    public static partial int ReceiveMultiple(int fd, MultiMessageHeader* messages, uint count, int flags, void* timeout);
+    public static partial int ReceiveMultiple(int fd, LinuxUdp.MultiMessageHeader* messages, uint count, int flags, void* timeout);
 
     [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
-    public static partial nint SendMessage(int fd, MessageHeader* message, int flags);
+    public static partial nint SendMessage(int fd, LinuxUdp.MessageHeader* message, int flags);
 
     [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(int fd, int how);
