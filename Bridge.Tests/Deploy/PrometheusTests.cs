@@ -129,7 +129,7 @@ public sealed partial class PrometheusTests
         var exported = scrapes.Values.SelectMany(SampleNames).ToHashSet(StringComparer.Ordinal);
         foreach (var name in new[]
         {
-            "jitsi_jvb_stress_level", "jitsi_jvb_conferences", "jitsi_jvb_endpoints", "jitsi_jvb_current_visitors", "jitsi_jvb_relays",
+            "jitsi_jvb_stress_level", "jitsi_jvb_stress", "jitsi_jvb_conferences", "jitsi_jvb_endpoints", "jitsi_jvb_current_visitors", "jitsi_jvb_relays",
             "jitsi_jvb_incoming_packet_rate", "jitsi_jvb_outgoing_packet_rate", "jitsi_jvb_incoming_bitrate", "jitsi_jvb_outgoing_bitrate",
             "jitsi_jvb_loss_fraction", "jitsi_jvb_average_rtt", "jitsi_jvb_endpoints_ice_failed_total", "jitsi_jvb_endpoints_dtls_failed_total",
             "jitsi_jvb_rtp_transit_time_bucket", "signaling_visitors",

@@ -19,6 +19,7 @@ public sealed class JvbMetrics
     private readonly TrafficRates _traffic;
     private readonly BridgeCounters _counters;
     private readonly Gauge _stressLevel;
+    private readonly Gauge _stressAlias;
     private readonly Gauge _conferenceCount;
     private readonly Gauge _endpoints;
     private readonly Gauge _visitors;
@@ -42,6 +43,8 @@ public sealed class JvbMetrics
         _traffic = traffic;
         _counters = counters;
         var factory = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
+        // Recent Jitsi Videobridge releases export the same figure as jitsi_jvb_stress: both names, so imported dashboards work.
+        _stressAlias = factory.CreateGauge("jitsi_jvb_stress", "Stress, the same figure as jitsi_jvb_stress_level (the name recent Jitsi Videobridge releases use).");
         _stressLevel = factory.CreateGauge("jitsi_jvb_stress_level", "Stress: max(packet rate / capacity, CPU share), 0 idle, 1 at capacity, at most 1.5; the figure signaling selects bridges by.");
         _conferenceCount = factory.CreateGauge("jitsi_jvb_conferences", "Current conferences.");
         _endpoints = factory.CreateGauge("jitsi_jvb_endpoints", "Current endpoints on this bridge (senders and receivers; relay links not included).");
@@ -60,7 +63,9 @@ public sealed class JvbMetrics
 
     private void Update()
     {
-        _stressLevel.Set(_stress.Current.Stress);
+        var stress = _stress.Current.Stress;
+        _stressLevel.Set(stress);
+        _stressAlias.Set(stress);
         var conferences = _conferences.Conferences;
         _conferenceCount.Set(conferences.Count);
         int endpoints = 0, visitors = 0, connected = 0, withRtt = 0;
