@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Signaling.Assignment;
 using Signaling.Clients;
@@ -16,7 +15,7 @@ namespace Signaling.Features.Polls;
 /// Changes are pushed as the whole poll set, coalesced to one push per room per <see cref="PushInterval"/>: main pushes
 /// to its members and publishes to every node, a node pushes to its visitors only snapshots newer than the one it holds.
 /// </summary>
-internal sealed partial class PollService : BackgroundService, IFederationFeature
+internal sealed partial class PollService : PeriodicFlushService, IFederationFeature
 {
     /// <summary>Shortest time between two pushes of a room's polls: a vote storm costs every client at most 4 frames a second.</summary>
     public static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(250);
@@ -31,6 +30,7 @@ internal sealed partial class PollService : BackgroundService, IFederationFeatur
 
     /// <summary>Main when <paramref name="main"/> is given, a visitor node when <paramref name="node"/> is.</summary>
     public PollService(RoomRegistry rooms, FeatureMetrics metrics, TimeProvider time, ILogger<PollService> log, MainRoomSync? main = null, NodeRoomSync? node = null)
+        : base(PushInterval, time)
     {
         _rooms = rooms;
         _metrics = metrics;
@@ -194,25 +194,8 @@ internal sealed partial class PollService : BackgroundService, IFederationFeatur
         }
     }
 
-    /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(PushInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                Flush();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: clients and nodes get the polls again from a restarted main.
-        }
-    }
-
     /// <summary>Pushes every queued room's newest poll set: main to its members and every node, a node to its visitors.</summary>
-    internal void Flush()
+    internal override void Flush()
     {
         foreach (var room in _queued.Keys)
         {

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.Extensions.Hosting;
 using Signaling.Assignment;
 using Signaling.Clients;
 using Signaling.Federation;
@@ -15,7 +14,7 @@ namespace Signaling.Features.Reactions;
 /// and, once per interval, pushes <c>reactions</c> to its members and publishes one event per room to every node, which
 /// fans it out to its visitors. 10,000 visitors reacting cost main one event per node and room per second.
 /// </summary>
-internal sealed class ReactionService : BackgroundService, IFederationFeature
+internal sealed class ReactionService : PeriodicFlushService, IFederationFeature
 {
     /// <summary>The aggregation interval.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -37,6 +36,7 @@ internal sealed class ReactionService : BackgroundService, IFederationFeature
 
     /// <summary>Main when <paramref name="main"/> is given, a visitor node when <paramref name="node"/> is.</summary>
     public ReactionService(RoomRegistry rooms, FeatureMetrics metrics, TimeProvider time, MainRoomSync? main = null, NodeRoomSync? node = null)
+        : base(Interval, time)
     {
         _rooms = rooms;
         _metrics = metrics;
@@ -97,25 +97,8 @@ internal sealed class ReactionService : BackgroundService, IFederationFeature
         return true;
     }
 
-    /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                Flush();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: the last interval's reactions go with the process.
-        }
-    }
-
     /// <summary>Sends the interval's counts: main to its members and every node, a visitor node to main.</summary>
-    internal void Flush()
+    internal override void Flush()
     {
         Dictionary<RoomName, Dictionary<string, int>> due;
         lock (_lock)
