@@ -37,8 +37,7 @@ public sealed class HostileInputTests
         using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         stranger.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var target = bridge.MediaEndPoint;
-        var counters = bridge.Counters;
-        var droppedBefore = counters.DroppedTotal();
+        var droppedBefore = bridge.Counters.DroppedTotal();
         ushort sequence = 0;
         var buffer = new byte[1600];
 
@@ -54,14 +53,14 @@ public sealed class HostileInputTests
             publisher.SendRtp(0x1111, 111, sequence++, sequence * 960u, new byte[80]);
             // Pace on the bridge's own count so the kernel's socket buffer never overflows.
             var expected = droppedBefore + sent + Batch;
-            Assert.True(await SimulatedPeer.WaitUntilAsync(() => counters.DroppedTotal() >= expected, TimeSpan.FromSeconds(10)),
-                $"bridge counted {counters.DroppedTotal() - droppedBefore} drops of {sent + Batch} bad datagrams");
+            Assert.True(await SimulatedPeer.WaitUntilAsync(() => bridge.Counters.DroppedTotal() >= expected, TimeSpan.FromSeconds(10)),
+                $"bridge counted {bridge.Counters.DroppedTotal() - droppedBefore} drops of {sent + Batch} bad datagrams");
         }
-        Assert.Equal(FuzzFromStranger, counters.DroppedTotal() - droppedBefore);
-        Assert.Equal(0, counters.Dropped(DropReason.SrtpAuthFailed));
+        Assert.Equal(FuzzFromStranger, bridge.Counters.DroppedTotal() - droppedBefore);
+        Assert.Equal(0, bridge.Counters.Dropped(DropReason.SrtpAuthFailed));
 
         // From the publisher's own bound address: mutated SRTP/SRTCP fails authentication, mutated STUN fails integrity.
-        var fromPeerBefore = counters.DroppedTotal();
+        var fromPeerBefore = bridge.Counters.DroppedTotal();
         for (var i = 0; i < FuzzFromPeer; i++)
         {
             var length = MutateAuthenticated(random, buffer);
@@ -69,11 +68,11 @@ public sealed class HostileInputTests
             if (i % Batch == Batch - 1)
             {
                 var expected = fromPeerBefore + i + 1;
-                Assert.True(await SimulatedPeer.WaitUntilAsync(() => counters.DroppedTotal() >= expected, TimeSpan.FromSeconds(10)));
+                Assert.True(await SimulatedPeer.WaitUntilAsync(() => bridge.Counters.DroppedTotal() >= expected, TimeSpan.FromSeconds(10)));
             }
         }
-        Assert.Equal(FuzzFromPeer, counters.DroppedTotal() - fromPeerBefore);
-        Assert.True(counters.Dropped(DropReason.SrtpAuthFailed) > 0);
+        Assert.Equal(FuzzFromPeer, bridge.Counters.DroppedTotal() - fromPeerBefore);
+        Assert.True(bridge.Counters.Dropped(DropReason.SrtpAuthFailed) > 0);
 
         // The session still flows both ways and the bridge still answers its API.
         var received = receiver.ReceivedRtp.Count;

@@ -31,13 +31,13 @@ public sealed class TestBridge : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>The media socket's address.</summary>
-    public IPEndPoint MediaEndPoint => _app.Services.GetRequiredService<Transport.MediaSocket>().LocalEndPoint;
+    public IPEndPoint MediaEndPoint => _app.Services.GetRequiredService<Bridge.Transport.MediaSocket>().LocalEndPoint;
 
     /// <summary>The bridge's services (relay links, conferences) for white-box checks.</summary>
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The bridge's packet counters.</summary>
-    public BridgeCounters Counters => _app.Services.GetRequiredService<BridgeCounters>();
+    public BridgeCounters Counters => _app.Services.GetRequiredService<BridgeCounters>().Total();
 
     /// <summary>Starts a bridge; <paramref name="configure"/> adjusts options after the test defaults.</summary>
     public static async Task<TestBridge> StartAsync(Action<BridgeOptions>? configure = null, TimeProvider? time = null)

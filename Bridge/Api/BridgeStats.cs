@@ -30,6 +30,7 @@ public sealed record BridgeStats(
         ArgumentNullException.ThrowIfNull(stress);
         ArgumentNullException.ThrowIfNull(conferences);
         ArgumentNullException.ThrowIfNull(c);
+        c = c.Total();
         return new BridgeStats(
             conferences.Conferences.Count,
             conferences.EndpointCount,

@@ -12,6 +12,27 @@ public sealed class Conference
     private readonly Dictionary<string, Endpoint> _byId = new(StringComparer.Ordinal);
     private volatile Endpoint[] _endpoints = [];
     private volatile MediaSource[] _relayed = [];
+    // Bound endpoints per media loop: a loop with none is not handed this conference's packets.
+    private readonly int[] _onLoop = new int[MaxLoops];
+
+    /// <summary>Most media loops a bridge runs (the per-loop tally's size).</summary>
+    public const int MaxLoops = 64;
+
+    /// <summary>Endpoints owned by media loop <paramref name="loop"/> (a hint for hand-offs; exact once they settle).</summary>
+    public int EndpointsOnLoop(int loop) => Volatile.Read(ref _onLoop[loop]);
+
+    /// <summary>Moves one endpoint's count between loops (-1 for none); called under the endpoint's lock.</summary>
+    internal void CountOnLoop(int from, int to)
+    {
+        if (from >= 0)
+        {
+            Interlocked.Decrement(ref _onLoop[from]);
+        }
+        if (to >= 0)
+        {
+            Interlocked.Increment(ref _onLoop[to]);
+        }
+    }
 
     /// <summary>Creates an empty conference.</summary>
     public Conference(string id)

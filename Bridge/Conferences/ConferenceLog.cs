@@ -21,8 +21,8 @@ internal static partial class ConferenceLog
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "conference {Conference} expired")]
     public static partial void ConferenceExpired(ILogger logger, string conference);
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "media socket listening on udp {Endpoint}")]
-    public static partial void Listening(ILogger logger, System.Net.IPEndPoint endpoint);
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "media socket listening on udp {Endpoint} with {Loops} media loop(s)")]
+    public static partial void Listening(ILogger logger, System.Net.IPEndPoint endpoint, int loops);
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "packet handling failed; datagram dropped")]
     public static partial void PacketHandlingFailed(ILogger logger, Exception exception);

@@ -17,6 +17,8 @@ public sealed class Endpoint
 {
     private readonly Lock _gate = new();
     private volatile EndpointState _state = EndpointState.Created;
+    private volatile int _loop;
+    private bool _countedOnLoop;
 
     /// <summary>Creates an endpoint with fresh ICE credentials.</summary>
     public Endpoint(Conference conference, string id, EndpointRole role, long createdAt)
@@ -61,6 +63,12 @@ public sealed class Endpoint
     /// <summary>The negotiated SDP, once the remote description is set.</summary>
     public SdpAnswer? Negotiated { get; private set; }
 
+    /// <summary>
+    /// The media loop that owns this endpoint: the one whose socket its address hashes to. Only that loop uses its
+    /// SRTP contexts and slots; it changes on that loop's thread (or before the first address is bound).
+    /// </summary>
+    public int LoopIndex => _loop;
+
     /// <summary>Remote address learned from the first valid ICE check (replaced on re-nomination).</summary>
     public volatile SocketAddress? RemoteAddress;
 
@@ -97,6 +105,21 @@ public sealed class Endpoint
     /// <summary>Round-trip time measured from the SRs sent to it and the receiver reports naming them, for stats.</summary>
     public Metrics.RoundTripTimer RoundTrip { get; } = new();
 
+    /// <summary>
+    /// Gives the endpoint to media loop <paramref name="loop"/>: before its first address is bound, or on the old
+    /// owner's thread when ICE moved it (so no two loops use its SRTP contexts at once).
+    /// </summary>
+    public void AssignLoop(int loop)
+    {
+        lock (_gate)
+        {
+            var counted = _state != EndpointState.Expired;
+            Conference.CountOnLoop(_countedOnLoop ? _loop : -1, counted ? loop : -1);
+            _countedOnLoop = counted;
+            _loop = loop;
+        }
+    }
+
     /// <summary>Moves to a new state unless already expired; returns false when it was expired.</summary>
     public bool TryTransition(EndpointState next)
     {
@@ -107,6 +130,11 @@ public sealed class Endpoint
                 return false;
             }
             _state = next;
+            if (next == EndpointState.Expired && _countedOnLoop)
+            {
+                Conference.CountOnLoop(_loop, -1);
+                _countedOnLoop = false;
+            }
             return true;
         }
     }

@@ -13,11 +13,12 @@ using Microsoft.Extensions.Options;
 namespace Bridge.Forwarding;
 
 /// <summary>
-/// Fans a source's decrypted RTP out to every secure receiver of its conference (copy into the next
-/// slot of the loop's <see cref="SendBatch"/>, rewrite for the receiver's slot, protect in place) and to
-/// every child relay link that wants it, then sends the whole fan-out with one sendmmsg per
-/// <see cref="SendBatch.Capacity"/> copies. Answers NACKs from the cache (asking one hop up on a miss)
-/// and sends merged keyframe requests upstream. Runs on the receive loop; allocates nothing.
+/// One media loop's forwarder. Fans a source's decrypted RTP out to every secure receiver of its conference that
+/// this loop owns (copy into the next slot of the loop's <see cref="SendBatch"/>, rewrite for the receiver's slot,
+/// protect in place) and to every child relay link that wants it, then sends the whole fan-out with one sendmmsg
+/// per <see cref="SendBatch.Capacity"/> copies; the receivers other loops own get the packet through their
+/// hand-off ring. Answers NACKs from the cache (asking one hop up on a miss) and sends merged keyframe requests
+/// upstream. Runs on its loop's thread; allocates nothing.
 /// </summary>
 public sealed class Forwarder
 {
@@ -30,12 +31,18 @@ public sealed class Forwarder
     private readonly RelayManager _relays;
     private readonly NackWaiter[] _waiters = new NackWaiter[PendingNacks.Capacity];
     private readonly SendBatch _batch;
+    private readonly PacketTransit _transit;
+    private readonly LoopMesh _mesh;
+    private readonly int _loop;
 
-    /// <summary>Creates the forwarder.</summary>
-    public Forwarder(MediaSocket socket, RelayManager relays, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options, PacketTransit transit, ILogger<Forwarder> logger)
+    /// <summary>Creates the forwarder of media loop <paramref name="loop"/>, sending on that loop's socket.</summary>
+    internal Forwarder(MediaSocket socket, RelayManager relays, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options, PacketTransit transit, ILogger<Forwarder> logger, LoopMesh mesh, int loop)
     {
         ArgumentNullException.ThrowIfNull(options);
         _batch = new SendBatch(socket, counters, transit, logger, options.Value.BatchedSends);
+        _transit = transit;
+        _mesh = mesh;
+        _loop = loop;
         _socket = socket;
         _relays = relays;
         _counters = counters;
@@ -83,8 +90,15 @@ public sealed class Forwarder
             var now = _time.GetTimestamp();
             foreach (var waiter in waiters)
             {
-                _counters.Retransmissions++;
-                SendToSlot(waiter.Receiver, waiter.Slot, source, packet, rtp.SequenceNumber, rtp.Timestamp, now, observeTransit: false);
+                if (waiter.Receiver.LoopIndex == _loop)
+                {
+                    _counters.Retransmissions++;
+                    SendToSlot(waiter.Receiver, waiter.Slot, source, packet, rtp.SequenceNumber, rtp.Timestamp, now, observeTransit: false);
+                }
+                else
+                {
+                    _mesh.PostRetransmission(_loop, waiter.Receiver, waiter.Slot, source, rtp.SequenceNumber, _counters);
+                }
             }
             waiters.Clear();
             RelayDown(source, RelayKind.Rtp, packet, hopCount, RelayFlags.Retransmission);
@@ -139,12 +153,7 @@ public sealed class Forwarder
             {
                 continue;
             }
-            if (source.Cache.TryGet(sequence, out var cached) && RtpPacket.TryParse(cached, out var rtp))
-            {
-                _counters.Retransmissions++;
-                SendToSlot(receiver, slot, source, cached, sequence, rtp.Timestamp, now, observeTransit: false);
-            }
-            else
+            if (!ResendFromCache(receiver, slot, source, sequence, now))
             {
                 _counters.RetransmissionMisses++;
                 if (missed < missing.Length && source.Upstream is not null)
@@ -170,10 +179,12 @@ public sealed class Forwarder
         var missed = 0;
         foreach (var sequence in sequences)
         {
-            if (source.Cache.TryGet(sequence, out var cached))
+            // The cache may be written by another loop right now: copied out, then sent.
+            var length = source.Cache.TryCopy(sequence, _send);
+            if (length >= 0)
             {
                 _counters.RelayRetransmissions++;
-                child.Send(RelayKind.Rtp, 1, RelayFlags.Retransmission, source.Conference.RelayId, source.Ssrc, cached);
+                child.Send(RelayKind.Rtp, 1, RelayFlags.Retransmission, source.Conference.RelayId, source.Ssrc, _send.AsSpan(0, length));
             }
             else if (missed < missing.Length)
             {
@@ -190,11 +201,22 @@ public sealed class Forwarder
     /// <summary>
     /// Asks for a keyframe of <paramref name="source"/> unless one was asked for less than the
     /// throttle interval (or twice the parent link's RTT, if longer) ago: a PLI to a local publisher,
-    /// or a keyframe request one hop up the relay tree, where the same merging happens again.
+    /// or a keyframe request one hop up the relay tree, where the same merging happens again. On a loop
+    /// that does not forward the source, the request is handed to the loop that does (or, with its ring
+    /// full, flagged for that loop's next packet of the source).
     /// </summary>
     public void RequestKeyframe(MediaSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        var owner = source.Owner?.LoopIndex ?? source.Upstream?.LoopIndex ?? _loop;
+        if (owner != _loop)
+        {
+            if (!_mesh.PostKeyframeRequest(_loop, owner, source, _counters))
+            {
+                source.KeyframeWanted = true;
+            }
+            return;
+        }
         var now = _time.GetTimestamp();
         var interval = _keyframeInterval;
         if (source.Upstream is { } parent)
@@ -255,17 +277,100 @@ public sealed class Forwarder
             RequestKeyframe(source);
         }
 
+        // Other loops start on their receivers while this one does its own.
+        if (_mesh.Count > 1)
+        {
+            _mesh.PostMedia(_loop, source, packet, sequence, timestamp, _transit.ReceivedAt, _counters);
+        }
+        FanOut(source, packet, sequence, timestamp);
+        BatchRelayDown(source, RelayKind.Rtp, packet, hopCount, 0);
+        _batch.Flush();
+    }
+
+    // Copies the packet to every receiver of the source's conference that this loop owns; the caller flushes.
+    private void FanOut(MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp)
+    {
         var now = _time.GetTimestamp();
         var receivers = source.Conference.Endpoints;
         for (var i = 0; i < receivers.Length; i++)
         {
-            if (receivers[i] is var receiver && receiver.SlotFor(source) is { } slot)
+            if (receivers[i] is var receiver && receiver.LoopIndex == _loop && receiver.SlotFor(source) is { } slot)
             {
                 SendToSlot(receiver, slot, source, packet, sequence, timestamp, now, observeTransit: true);
             }
         }
-        BatchRelayDown(source, RelayKind.Rtp, packet, hopCount, 0);
-        _batch.Flush();
+    }
+
+    /// <summary>
+    /// Passes a source's sender report to the receivers this loop owns whose slot shows the source (SSRC and RTP
+    /// timestamp rewritten to the slot, for lip sync), and hands it to the other loops.
+    /// </summary>
+    public void ForwardSenderReport(MediaSource source, in SenderReport report)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (_mesh.Count > 1)
+        {
+            _mesh.PostSenderReport(_loop, source, report.NtpTimestamp, report.RtpTimestamp, report.PacketCount, report.OctetCount, _counters);
+        }
+        SendSenderReports(source, report.NtpTimestamp, report.RtpTimestamp, report.PacketCount, report.OctetCount);
+    }
+
+    private void SendSenderReports(MediaSource source, ulong ntpTimestamp, uint rtpTimestamp, uint packetCount, uint octetCount)
+    {
+        foreach (var receiver in source.Conference.Endpoints)
+        {
+            if (receiver.LoopIndex != _loop || receiver.SlotFor(source) is not { } slot || slot.CurrentSource != source.Ssrc)
+            {
+                continue;
+            }
+            var length = RtcpWriter.WriteSenderReport(_control, slot.Ssrc, ntpTimestamp, rtpTimestamp + slot.TimestampOffset, packetCount, octetCount);
+            SendRtcp(receiver, _control.AsSpan(0, length));
+            receiver.RoundTrip.SenderReportSent(ntpTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>Does what another loop handed this one (see <see cref="HandOffKind"/>).</summary>
+    internal void HandleHandOff(ref HandOffItem item, ReadOnlySpan<byte> data)
+    {
+        var source = item.Source;
+        switch (item.Kind)
+        {
+            case HandOffKind.Media:
+                _transit.MarkReceived(item.ReceivedAt);
+                FanOut(source!, data, item.Sequence, item.Timestamp);
+                _batch.Flush();
+                break;
+            case HandOffKind.SenderReport:
+                SendSenderReports(source!, item.NtpTimestamp, item.Timestamp, item.PacketCount, item.OctetCount);
+                break;
+            case HandOffKind.Retransmission when item.Receiver!.LoopIndex == _loop:
+                if (ResendFromCache(item.Receiver, item.Slot!, source!, item.Sequence, _time.GetTimestamp()))
+                {
+                    _batch.Flush();
+                }
+                break;
+            case HandOffKind.KeyframeRequest:
+                RequestKeyframe(source!);
+                break;
+            case HandOffKind.Handover when item.Receiver!.LoopIndex == _loop:
+                // This loop is done with the endpoint's contexts: the loop that receives its new address takes over.
+                item.Receiver.AssignLoop(item.NewLoop);
+                break;
+        }
+    }
+
+    // Copies a cached packet straight into the batch and sends it to the receiver's slot; false when the cache lacks it.
+    private bool ResendFromCache(Endpoint receiver, ReceiverSlot slot, MediaSource source, ushort sequence, long now)
+    {
+        var buffer = _batch.Reserve();
+        var length = source.Cache.TryCopy(sequence, buffer);
+        if (length < 0 || !RtpPacket.TryParse(buffer[..length], out var rtp))
+        {
+            return false;
+        }
+        _counters.Retransmissions++;
+        FinishSlot(receiver, slot, source, buffer, length, sequence, rtp.Timestamp, now, observeTransit: false);
+        return true;
     }
 
     private void SendNackUp(RelayLink parent, MediaSource source, ReadOnlySpan<ushort> sequences)
@@ -280,14 +385,20 @@ public sealed class Forwarder
     // Writes the receiver's copy into the batch; the caller flushes.
     private void SendToSlot(Endpoint receiver, ReceiverSlot slot, MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, long now, bool observeTransit)
     {
+        var buffer = _batch.Reserve();
+        packet.CopyTo(buffer);
+        FinishSlot(receiver, slot, source, buffer, packet.Length, sequence, timestamp, now, observeTransit);
+    }
+
+    // Rewrites the plain packet in the reserved batch slot for the receiver's slot, protects it and commits it.
+    private void FinishSlot(Endpoint receiver, ReceiverSlot slot, MediaSource source, Span<byte> buffer, int length, ushort sequence, uint timestamp, long now, bool observeTransit)
+    {
         if (receiver.State != EndpointState.Secure || receiver.Outbound is not { } outbound || receiver.RemoteAddress is not { } address)
         {
             return;
         }
-        var buffer = _batch.Reserve();
-        packet.CopyTo(buffer);
         slot.Rewrite(buffer, source.Ssrc, sequence, timestamp, now);
-        if (!outbound.TryProtectRtp(buffer, packet.Length, out var protectedLength))
+        if (!outbound.TryProtectRtp(buffer, length, out var protectedLength))
         {
             return;
         }

@@ -2,7 +2,9 @@ namespace Bridge.Forwarding;
 
 /// <summary>
 /// Ring of the latest plain RTP packets of one source, indexed by sequence number, to answer NACKs
-/// without asking the publisher. Preallocated: storing and reading allocate nothing. Owned by the receive loop.
+/// without asking the publisher. Preallocated: storing and reading allocate nothing. Written by the loop that
+/// forwards the source only; any loop may copy out (a per-entry version, odd while it changes: a copy torn by a
+/// concurrent overwrite is detected and reported as a miss).
 /// </summary>
 public sealed class PacketCache
 {
@@ -12,6 +14,7 @@ public sealed class PacketCache
     private readonly byte[] _data;
     private readonly int[] _lengths;
     private readonly int[] _sequences;
+    private readonly int[] _versions;
     private readonly int _mask;
 
     /// <summary>Creates a cache of <paramref name="capacity"/> packets (a power of two).</summary>
@@ -24,6 +27,7 @@ public sealed class PacketCache
         _data = new byte[capacity * MaxPacketLength];
         _lengths = new int[capacity];
         _sequences = new int[capacity];
+        _versions = new int[capacity];
         Array.Fill(_sequences, -1);
         _mask = capacity - 1;
     }
@@ -31,7 +35,7 @@ public sealed class PacketCache
     /// <summary>Number of packets the cache holds at most.</summary>
     public int Capacity => _mask + 1;
 
-    /// <summary>Keeps a copy of a plain RTP packet under its sequence number.</summary>
+    /// <summary>Keeps a copy of a plain RTP packet under its sequence number (the source's forwarding loop only).</summary>
     public void Store(ReadOnlySpan<byte> packet, ushort sequence)
     {
         if (packet.Length > MaxPacketLength)
@@ -39,21 +43,34 @@ public sealed class PacketCache
             return;
         }
         var index = sequence & _mask;
+        // Odd while the entry changes (a full fence), even again after: a reader whose copy overlapped sees it.
+        var version = Interlocked.Increment(ref _versions[index]);
         packet.CopyTo(_data.AsSpan(index * MaxPacketLength, MaxPacketLength));
         _lengths[index] = packet.Length;
         _sequences[index] = sequence;
+        Volatile.Write(ref _versions[index], version + 1);
     }
 
-    /// <summary>The cached packet with this sequence number, or false when it was overwritten or never seen.</summary>
-    public bool TryGet(ushort sequence, out ReadOnlySpan<byte> packet)
+    /// <summary>
+    /// Copies the cached packet with this sequence number into <paramref name="destination"/> (at least
+    /// <see cref="MaxPacketLength"/> bytes) and returns its length, or -1 when it was overwritten, never seen, or
+    /// overwritten while being copied. Any thread.
+    /// </summary>
+    public int TryCopy(ushort sequence, Span<byte> destination)
     {
         var index = sequence & _mask;
-        if (_sequences[index] != sequence)
+        var version = Volatile.Read(ref _versions[index]);
+        if ((version & 1) != 0 || Volatile.Read(ref _sequences[index]) != sequence)
         {
-            packet = default;
-            return false;
+            return -1;
         }
-        packet = _data.AsSpan(index * MaxPacketLength, _lengths[index]);
-        return true;
+        var length = Volatile.Read(ref _lengths[index]);
+        if ((uint)length > (uint)destination.Length)
+        {
+            return -1;
+        }
+        _data.AsSpan(index * MaxPacketLength, length).CopyTo(destination);
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref _versions[index]) == version ? length : -1;
     }
 }

@@ -9,7 +9,7 @@ namespace Bridge.Forwarding;
 /// Acts on the RTCP an endpoint sends: keyframe requests (PLI/FIR) are mapped from the receiver's
 /// slot to the source and merged; NACKs are answered from the cache; a publisher's sender reports
 /// are rewritten per slot and passed to receivers (lip sync); receiver reports feed stats.
-/// Runs on the receive loop; allocates nothing.
+/// Runs on the loop that received the RTCP (the endpoint's owner); allocates nothing.
 /// </summary>
 public sealed class RtcpHandler
 {
@@ -17,7 +17,6 @@ public sealed class RtcpHandler
 
     private readonly Forwarder _forwarder;
     private readonly BridgeCounters _counters;
-    private readonly byte[] _scratch = GC.AllocateArray<byte>(256, pinned: true);
 
     /// <summary>Creates the handler.</summary>
     public RtcpHandler(Forwarder forwarder, BridgeCounters counters)
@@ -111,16 +110,7 @@ public sealed class RtcpHandler
     public void ForwardSenderReport(MediaSource source, SenderReport report, ReadOnlySpan<byte> packet, byte hopCount)
     {
         ArgumentNullException.ThrowIfNull(source);
-        foreach (var receiver in source.Conference.Endpoints)
-        {
-            if (receiver.SlotFor(source) is not { } slot || slot.CurrentSource != source.Ssrc)
-            {
-                continue;
-            }
-            var length = RtcpWriter.WriteSenderReport(_scratch, slot.Ssrc, report.NtpTimestamp, report.RtpTimestamp + slot.TimestampOffset, report.PacketCount, report.OctetCount);
-            _forwarder.SendRtcp(receiver, _scratch.AsSpan(0, length));
-            receiver.RoundTrip.SenderReportSent(report.NtpTimestamp, Stopwatch.GetTimestamp());
-        }
+        _forwarder.ForwardSenderReport(source, report);
         _forwarder.RelayDown(source, BridgeRelay.Link.RelayKind.Rtcp, packet, hopCount, 0);
     }
 }

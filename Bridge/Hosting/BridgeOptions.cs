@@ -74,6 +74,17 @@ public sealed class BridgeOptions
     /// <summary>Whether a fan-out leaves with one sendmmsg per 32 copies (Linux) instead of one sendto each. Defaults to true; false is for comparison and diagnosis.</summary>
     public bool BatchedSends { get; set; } = true;
 
+    /// <summary>
+    /// Media loops: threads that each own a SO_REUSEPORT socket on the media port and the endpoints the kernel hashes
+    /// to it (1..64). Defaults to 0: one per CPU core, at most 16. Off Linux x64/arm64 there is always one.
+    /// </summary>
+    public int ReceiveLoops { get; set; }
+
+    /// <summary>The number of media loops in force.</summary>
+    public int EffectiveReceiveLoops =>
+        !Transport.LinuxUdp.IsSupported || !Transport.LoopWaker.IsSupported ? 1
+        : ReceiveLoops > 0 ? ReceiveLoops : Math.Min(Environment.ProcessorCount, 16);
+
     /// <summary>SRTP profiles in preference order for DTLS use_srtp. Defaults to GCM, then AES-CM/HMAC-SHA1-80.</summary>
     public List<SrtpProfile> SrtpProfiles { get; set; } = [];
 

@@ -38,6 +38,7 @@ public sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
         Check(IsId(options.Region), nameof(options.Region), $"must be 1..64 characters of A-Z a-z 0-9 - _ ., got '{options.Region}'");
         Check(options.CapacityPacketsPerSecond is >= 100 and <= 100_000_000, nameof(options.CapacityPacketsPerSecond), $"must be 100..100000000, got {options.CapacityPacketsPerSecond}");
         Check(options.ReportIntervalSeconds is >= 1 and <= 60, nameof(options.ReportIntervalSeconds), $"must be 1..60, got {options.ReportIntervalSeconds}");
+        Check(options.ReceiveLoops is >= 0 and <= Conferences.Conference.MaxLoops, nameof(options.ReceiveLoops), $"must be 0 (one per core) to {Conferences.Conference.MaxLoops}, got {options.ReceiveLoops}");
         Check(options.SrtpProfiles.All(Enum.IsDefined) && options.SrtpProfiles.Distinct().Count() == options.SrtpProfiles.Count, nameof(options.SrtpProfiles), "must list distinct known profiles (AeadAes128Gcm, AesCm128HmacSha1Tag80)");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -4,11 +4,15 @@ namespace Bridge.Metrics;
 
 /// <summary>
 /// Packet-path counters as plain fields: incremented without a metric call per packet and exported
-/// on scrape. Written by the receive loop; other threads only read them.
+/// on scrape. The bridge's instance holds what the control threads count and one part per media loop
+/// (<see cref="AddPart"/>), which only that loop writes: no counter is shared on the packet path.
+/// Readers take <see cref="Total"/>.
 /// </summary>
 public sealed class BridgeCounters
 {
     private readonly long[] _drops = new long[Enum.GetValues<DropReason>().Length];
+    private readonly Lock _partsGate = new();
+    private BridgeCounters[] _parts = [];
 
     /// <summary>Datagrams received on the media socket.</summary>
     public long PacketsIn;
@@ -59,5 +63,52 @@ public sealed class BridgeCounters
             sum += Volatile.Read(ref _drops[i]);
         }
         return sum;
+    }
+
+    /// <summary>A new set of counters for one media loop, summed into <see cref="Total"/>.</summary>
+    public BridgeCounters AddPart()
+    {
+        var part = new BridgeCounters();
+        lock (_partsGate)
+        {
+            _parts = [.. _parts, part];
+        }
+        return part;
+    }
+
+    /// <summary>A snapshot of these counters plus every part's (allocates: for scrapes, stats and tests, not the packet path).</summary>
+    public BridgeCounters Total()
+    {
+        var total = new BridgeCounters();
+        total.Add(this);
+        foreach (var part in Volatile.Read(ref _parts))
+        {
+            total.Add(part);
+        }
+        return total;
+    }
+
+    private void Add(BridgeCounters other)
+    {
+        PacketsIn += Volatile.Read(ref other.PacketsIn);
+        BytesIn += Volatile.Read(ref other.BytesIn);
+        PacketsOut += Volatile.Read(ref other.PacketsOut);
+        BytesOut += Volatile.Read(ref other.BytesOut);
+        RtpIn += Volatile.Read(ref other.RtpIn);
+        RtpForwarded += Volatile.Read(ref other.RtpForwarded);
+        Retransmissions += Volatile.Read(ref other.Retransmissions);
+        RetransmissionMisses += Volatile.Read(ref other.RetransmissionMisses);
+        RelayRetransmissions += Volatile.Read(ref other.RelayRetransmissions);
+        RelayNacksPassedUp += Volatile.Read(ref other.RelayNacksPassedUp);
+        KeyframeRequestsIn += Volatile.Read(ref other.KeyframeRequestsIn);
+        KeyframeRequestsOut += Volatile.Read(ref other.KeyframeRequestsOut);
+        SendErrors += Volatile.Read(ref other.SendErrors);
+        IceFailures += Volatile.Read(ref other.IceFailures);
+        DtlsFailures += Volatile.Read(ref other.DtlsFailures);
+        ConsentExpirations += Volatile.Read(ref other.ConsentExpirations);
+        for (var i = 0; i < _drops.Length; i++)
+        {
+            _drops[i] += Volatile.Read(ref other._drops[i]);
+        }
     }
 }

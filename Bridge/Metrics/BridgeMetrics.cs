@@ -83,13 +83,14 @@ public sealed class BridgeMetrics
 
     private void Update()
     {
+        var totals = _counters.Total();
         foreach (var (counter, read) in _totals)
         {
-            counter.IncTo(read(_counters));
+            counter.IncTo(read(totals));
         }
         foreach (var reason in _reasons)
         {
-            _dropped.WithLabels(DropReasonNames.Of(reason)).IncTo(_counters.Dropped(reason));
+            _dropped.WithLabels(DropReasonNames.Of(reason)).IncTo(totals.Dropped(reason));
         }
         var conferences = _conferences.Conferences;
         _conferenceCount.Set(conferences.Count);

@@ -39,4 +39,8 @@ public enum DropReason
     RelayRejected,
     /// <summary>Relay media that would loop: from a link that is not our parent, or for a source this bridge does not expect from it.</summary>
     RelayLoop,
+    /// <summary>SRTP or SRTCP that reached a media loop while its endpoint was being handed to another loop (ICE moved it).</summary>
+    LoopHandover,
+    /// <summary>A packet another media loop should fan out, dropped because that loop's hand-off ring was full (the loop is overloaded).</summary>
+    HandOffOverflow,
 }

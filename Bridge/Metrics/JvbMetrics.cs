@@ -98,7 +98,8 @@ public sealed class JvbMetrics
         _outgoingPacketRate.Set(traffic.PacketsOutPerSecond);
         _incomingBitrate.Set(traffic.BitsInPerSecond);
         _outgoingBitrate.Set(traffic.BitsOutPerSecond);
-        _iceFailed.IncTo(Volatile.Read(ref _counters.IceFailures));
-        _dtlsFailed.IncTo(Volatile.Read(ref _counters.DtlsFailures));
+        var counters = _counters.Total();
+        _iceFailed.IncTo(counters.IceFailures);
+        _dtlsFailed.IncTo(counters.DtlsFailures);
     }
 }

@@ -93,9 +93,9 @@ public sealed class TrafficRates : BackgroundService
         }
     }
 
-    private (long PacketsIn, long PacketsOut, long BytesIn, long BytesOut) Read() => (
-        Volatile.Read(ref _counters.PacketsIn),
-        Volatile.Read(ref _counters.PacketsOut),
-        Volatile.Read(ref _counters.BytesIn),
-        Volatile.Read(ref _counters.BytesOut));
+    private (long PacketsIn, long PacketsOut, long BytesIn, long BytesOut) Read()
+    {
+        var total = _counters.Total();
+        return (total.PacketsIn, total.PacketsOut, total.BytesIn, total.BytesOut);
+    }
 }

@@ -66,7 +66,7 @@ public sealed partial class SignalingReporter : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(counters);
         return new StressMeter(
-            () => Volatile.Read(ref counters.PacketsIn) + Volatile.Read(ref counters.PacketsOut),
+            () => counters.Total() is var total ? total.PacketsIn + total.PacketsOut : 0,
             options.StressIncludesCpu ? ProcessCpu : null,
             Environment.ProcessorCount,
             options.CapacityPacketsPerSecond,

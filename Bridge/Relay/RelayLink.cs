@@ -63,6 +63,9 @@ public sealed class RelayLink : IDisposable
     /// <summary>Packets, bytes and drops of this link.</summary>
     public RelayLinkCounters Counters { get; } = new();
 
+    /// <summary>The media loop that receives this link's datagrams (its 4-tuple's socket); it forwards the link's sources.</summary>
+    public volatile int LoopIndex;
+
     /// <summary>Media packets sent on this link (RTP and RTCP, retransmissions included).</summary>
     public long MediaPacketsOut;
 

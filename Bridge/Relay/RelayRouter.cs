@@ -13,7 +13,7 @@ namespace Bridge.Relay;
 /// decrypt with the link's key, then media into the forwarder, sender reports to the receivers, and
 /// control messages (keepalive, subscribe, announce, keyframe request, NACK). Media is accepted only
 /// from the parent link and only for sources that parent announced: anything else would loop.
-/// Runs on the receive loop.
+/// One per media loop; a link's datagrams all reach the loop its address hashes to.
 /// </summary>
 public sealed class RelayRouter
 {
@@ -25,10 +25,12 @@ public sealed class RelayRouter
     private readonly BridgeCounters _counters;
     private readonly TimeProvider _time;
     private readonly byte[] _reply = new byte[64];
+    private readonly int _loop;
 
-    /// <summary>Creates the router.</summary>
-    public RelayRouter(RelayManager relays, ConferenceManager conferences, RelaySubscriptions subscriptions, Forwarder forwarder, RtcpHandler rtcp, BridgeCounters counters, TimeProvider time)
+    /// <summary>Creates the router of media loop <paramref name="loop"/>.</summary>
+    public RelayRouter(int loop, RelayManager relays, ConferenceManager conferences, RelaySubscriptions subscriptions, Forwarder forwarder, RtcpHandler rtcp, BridgeCounters counters, TimeProvider time)
     {
+        _loop = loop;
         _relays = relays;
         _conferences = conferences;
         _subscriptions = subscriptions;
@@ -53,6 +55,11 @@ public sealed class RelayRouter
             link.Counters.Drop(result);
             _counters.Drop(DropReason.RelayRejected);
             return;
+        }
+        if (link.LoopIndex != _loop)
+        {
+            // This loop receives the link, so it forwards the link's sources from now on.
+            link.LoopIndex = _loop;
         }
         link.Health.OnDatagram(_time.GetTimestamp());
         link.Counters.PacketsIn++;

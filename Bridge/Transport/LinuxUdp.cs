@@ -4,13 +4,18 @@ using System.Runtime.InteropServices;
 namespace Bridge.Transport;
 
 /// <summary>
-/// The one Linux UDP call the .NET socket API lacks: sendmmsg, many datagrams per syscall. Struct layouts are
-/// those of x86-64 and arm64 Linux (LP64); <see cref="IsSupported"/> says whether this process may use them.
+/// The Linux UDP calls the .NET socket API lacks: sendmmsg (many datagrams per syscall) and a non-blocking
+/// recvfrom that reports "nothing there" without an exception (the per-core loops poll their socket and their
+/// hand-off rings). Struct layouts are those of x86-64 and arm64 Linux (LP64); <see cref="IsSupported"/> says
+/// whether this process may use them.
 /// </summary>
 internal static unsafe class LinuxUdp
 {
     /// <summary>errno: interrupted system call.</summary>
     public const int ErrorInterrupted = 4;
+
+    /// <summary>errno: no datagram queued on a non-blocking socket.</summary>
+    public const int ErrorWouldBlock = 11;
 
     /// <summary>errno: function not implemented (a kernel or seccomp filter without sendmmsg).</summary>
     public const int ErrorNotImplemented = 38;
@@ -18,12 +23,18 @@ internal static unsafe class LinuxUdp
     /// <summary>errno: operation not permitted (seccomp filters that deny sendmmsg answer this).</summary>
     public const int ErrorNotPermitted = 1;
 
-    // Resolved once through NativeLibrary rather than [LibraryImport]: a P/Invoke is bound again when tiered
-    // compilation recompiles its caller, and that binding allocated (32 B, once) on the packet thread.
-    private static readonly delegate* unmanaged<int, MultiMessageHeader*, uint, int, int> Sendmmsg = Resolve();
+    // Resolved once (LinuxLibc says why not [LibraryImport]).
+    private static readonly delegate* unmanaged<int, MultiMessageHeader*, uint, int, int> Sendmmsg =
+        (delegate* unmanaged<int, MultiMessageHeader*, uint, int, int>)LinuxLibc.Resolve("sendmmsg");
 
-    /// <summary>True on Linux with an LP64 layout, where the structs below match the kernel's, and libc has sendmmsg.</summary>
-    public static bool IsSupported => Sendmmsg != null;
+    private static readonly delegate* unmanaged<int, byte*, nuint, int, byte*, uint*, nint> Recvfrom =
+        (delegate* unmanaged<int, byte*, nuint, int, byte*, uint*, nint>)LinuxLibc.Resolve("recvfrom");
+
+    // MSG_TRUNC makes recvfrom return a datagram's real length, so an oversized one is seen as such.
+    private const int DontWaitTruncated = 0x40 | 0x20;
+
+    /// <summary>True on Linux with an LP64 layout, where the structs below match the kernel's, and libc has sendmmsg and recvfrom.</summary>
+    public static bool IsSupported => Sendmmsg != null && Recvfrom != null;
 
     /// <summary>struct iovec.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -79,13 +90,26 @@ internal static unsafe class LinuxUdp
         }
     }
 
-    private static delegate* unmanaged<int, MultiMessageHeader*, uint, int, int> Resolve()
+    /// <summary>
+    /// recvfrom(2) with MSG_DONTWAIT on a descriptor the caller keeps open: the datagram's full length (which may
+    /// exceed <paramref name="buffer"/>: truncated), 0 for an empty datagram, or -1 with <paramref name="errno"/>
+    /// (<see cref="ErrorWouldBlock"/> when nothing is queued). The sender's address lands in <paramref name="from"/>.
+    /// </summary>
+    public static int ReceiveNonBlocking(int socket, Span<byte> buffer, System.Net.SocketAddress from, out int errno)
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64)
-            || !NativeLibrary.TryLoad("libc.so.6", out var libc) || !NativeLibrary.TryGetExport(libc, "sendmmsg", out var export))
+        var name = from.Buffer.Span;
+        var nameLength = (uint)name.Length;
+        fixed (byte* data = buffer)
+        fixed (byte* address = name)
         {
-            return null;
+            Marshal.SetLastSystemError(0);
+            var result = Recvfrom(socket, data, (nuint)buffer.Length, DontWaitTruncated, address, &nameLength);
+            errno = result < 0 ? Marshal.GetLastSystemError() : 0;
+            if (result >= 0)
+            {
+                from.Size = (int)Math.Min(nameLength, (uint)name.Length);
+            }
+            return (int)result;
         }
-        return (delegate* unmanaged<int, MultiMessageHeader*, uint, int, int>)export;
     }
 }

@@ -5,8 +5,10 @@ using Bridge.Metrics;
 namespace Bridge.Transport;
 
 /// <summary>
-/// The bridge's one UDP socket for every endpoint (STUN, DTLS, SRTP). Sending is thread-safe and
-/// allocation-free (<see cref="SocketAddress"/> overloads); receiving runs in <see cref="ReceiveLoop"/>.
+/// One of the bridge's UDP sockets on the media port, for every endpoint (STUN, DTLS, SRTP, relay). With several
+/// media loops each has its own, bound with SO_REUSEPORT so the kernel spreads peers over them by 4-tuple.
+/// Sending is thread-safe and allocation-free (<see cref="SocketAddress"/> overloads); receiving runs in its
+/// <see cref="MediaLoop"/>.
 /// </summary>
 public sealed class MediaSocket : IDisposable
 {
@@ -14,8 +16,11 @@ public sealed class MediaSocket : IDisposable
     private readonly BridgeCounters _counters;
     private volatile bool _disposed;
 
-    /// <summary>Binds the socket; port 0 picks a free one.</summary>
-    public MediaSocket(IPAddress bindAddress, int port, BridgeCounters counters)
+    private const int SocketLevel = 1;
+    private const int ReusePortOption = 15;
+
+    /// <summary>Binds the socket; port 0 picks a free one. <paramref name="reusePort"/> sets SO_REUSEPORT (Linux) first.</summary>
+    public MediaSocket(IPAddress bindAddress, int port, BridgeCounters counters, bool reusePort = false)
     {
         ArgumentNullException.ThrowIfNull(bindAddress);
         _counters = counters;
@@ -25,6 +30,10 @@ public sealed class MediaSocket : IDisposable
             ReceiveBufferSize = 4 << 20,
             SendBufferSize = 4 << 20,
         };
+        if (reusePort)
+        {
+            _socket.SetRawSocketOption(SocketLevel, ReusePortOption, BitConverter.GetBytes(1));
+        }
         _socket.Bind(new IPEndPoint(bindAddress, port));
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         Handle = _socket.SafeHandle;
@@ -32,6 +41,9 @@ public sealed class MediaSocket : IDisposable
 
     /// <summary>The socket's handle for <see cref="SendBatch"/>'s sendmmsg (ref-counted per call, so closing is safe).</summary>
     internal SafeSocketHandle Handle { get; }
+
+    /// <summary>The counters of the loop this socket belongs to.</summary>
+    internal BridgeCounters Counters => _counters;
 
     /// <summary>The bound address and port.</summary>
     public IPEndPoint LocalEndPoint { get; }

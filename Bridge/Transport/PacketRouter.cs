@@ -21,7 +21,7 @@ namespace Bridge.Transport;
 ///             128..191  RTP/RTCP -> SRTP unprotect -> Forwarder / RtcpHandler
 ///   anything else, or non-STUN from an unbound address: dropped and counted
 /// </code>
-/// Runs on the receive loop only.
+/// One per media loop; runs on that loop's thread only.
 /// </summary>
 public sealed class PacketRouter
 {
@@ -38,9 +38,14 @@ public sealed class PacketRouter
     private readonly PacketTransit _transit;
     private readonly byte[] _stunBuffer = GC.AllocateArray<byte>(StunWriter.MaxMessageLength, pinned: true);
 
-    /// <summary>Creates the router.</summary>
-    public PacketRouter(ConferenceManager conferences, MediaSocket socket, Forwarder forwarder, RtcpHandler rtcp, Relay.RelayRouter relay, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options, PacketTransit transit)
+    private readonly LoopMesh _mesh;
+    private readonly int _loop;
+
+    /// <summary>Creates the router of media loop <paramref name="loop"/>.</summary>
+    internal PacketRouter(ConferenceManager conferences, MediaSocket socket, Forwarder forwarder, RtcpHandler rtcp, Relay.RelayRouter relay, BridgeCounters counters, TimeProvider time, IOptions<BridgeOptions> options, PacketTransit transit, LoopMesh mesh, int loop)
     {
+        _mesh = mesh;
+        _loop = loop;
         _transit = transit;
         _relay = relay;
         ArgumentNullException.ThrowIfNull(options);
@@ -116,6 +121,12 @@ public sealed class PacketRouter
             // A visitor may not publish: dropped before any crypto work.
             endpoint.DroppedMedia++;
             _counters.Drop(DropReason.ReceiverMedia);
+            return;
+        }
+        if (endpoint.LoopIndex != _loop)
+        {
+            // ICE moved the endpoint to this loop's socket; its old loop has not handed it over yet.
+            _counters.Drop(DropReason.LoopHandover);
             return;
         }
         var inbound = endpoint.Inbound;
@@ -194,12 +205,22 @@ public sealed class PacketRouter
         Volatile.Write(ref endpoint.LastConsent, _time.GetTimestamp());
 
         // Learn the address from the first valid check; follow the browser when it nominates another pair.
+        // The loop whose socket the address hashes to owns the endpoint: at once for the first address (nothing
+        // uses its contexts yet), through its old loop for a new one (that loop may be using them right now).
         var current = endpoint.RemoteAddress;
         if (current is null || (message.HasUseCandidate && !current.Equals(from)))
         {
             var copy = new SocketAddress(from.Family, from.Size);
             from.Buffer.Span.CopyTo(copy.Buffer.Span);
+            if (current is null)
+            {
+                endpoint.AssignLoop(_loop);
+            }
             _conferences.BindAddress(endpoint, copy);
+        }
+        if (endpoint.LoopIndex != _loop && endpoint.RemoteAddress is { } bound && bound.Equals(from))
+        {
+            _mesh.PostHandover(_loop, endpoint, _counters);
         }
     }
 

@@ -36,7 +36,7 @@ export class HandsPanel {
   /** Shows the controls that fit the role (called on every render). */
   render(state) {
     this.#raise.hidden = state.role !== 'visitor';
-    this.#raise.textContent = this.#raised ? 'Lower hand' : 'Raise hand';
+    this.#setRaised(this.#raised);
     this.#queue.hidden = !state.moderator;
     if (state.role) this.#waiting.hidden = true;
   }
@@ -57,11 +57,12 @@ export class HandsPanel {
         }));
         return true;
       case 'hand.denied':
-        this.#raised = false;
+        // The button flips now: no other message may come to re-render the page.
+        this.#setRaised(false);
         this.#note.textContent = 'A moderator declined your raised hand.';
         return true;
       case 'promoted':
-        this.#raised = false;
+        this.#setRaised(false);
         this.#note.textContent = 'You were invited on stage; joining as a participant…';
         this.#session()?.promote(m.url, m.ticket);
         return true;
@@ -78,8 +79,12 @@ export class HandsPanel {
   }
 
   #toggleHand() {
-    if (this.#send({ type: this.#raised ? 'hand.lower' : 'hand.raise' })) this.#raised = !this.#raised;
-    this.#raise.textContent = this.#raised ? 'Lower hand' : 'Raise hand';
+    if (this.#send({ type: this.#raised ? 'hand.lower' : 'hand.raise' })) this.#setRaised(!this.#raised);
+  }
+
+  #setRaised(raised) {
+    this.#raised = raised;
+    this.#raise.textContent = raised ? 'Lower hand' : 'Raise hand';
   }
 
   #send(message) {
