@@ -179,8 +179,9 @@ internal sealed class AesCounterMode : IDisposable
         }
     }
 
+    /// <summary>One AES-128 block encryption with expanded round keys (AES-NI).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> EncryptBlock(
+    internal static Vector128<byte> EncryptBlock(
         Vector128<byte> c, Vector128<byte> k0, Vector128<byte> k1, Vector128<byte> k2, Vector128<byte> k3, Vector128<byte> k4,
         Vector128<byte> k5, Vector128<byte> k6, Vector128<byte> k7, Vector128<byte> k8, Vector128<byte> k9, Vector128<byte> k10)
     {
@@ -203,7 +204,7 @@ internal sealed class AesCounterMode : IDisposable
         counterBase.WithElement(7, (ushort)(top ^ (ushort)((block >> 8) | (block << 8)))).AsByte();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Round(ref Vector128<byte> c0, ref Vector128<byte> c1, ref Vector128<byte> c2, ref Vector128<byte> c3, Vector128<byte> key)
+    internal static void Round(ref Vector128<byte> c0, ref Vector128<byte> c1, ref Vector128<byte> c2, ref Vector128<byte> c3, Vector128<byte> key)
     {
         c0 = X86Aes.Encrypt(c0, key);
         c1 = X86Aes.Encrypt(c1, key);
@@ -212,7 +213,7 @@ internal sealed class AesCounterMode : IDisposable
     }
 
     /// <summary>FIPS-197 5.2 AES-128 key expansion with AESKEYGENASSIST (round constants must be immediates).</summary>
-    private static Vector128<byte>[] ExpandKey(ReadOnlySpan<byte> key)
+    internal static Vector128<byte>[] ExpandKey(ReadOnlySpan<byte> key)
     {
         var keys = new Vector128<byte>[11];
         Vector128<byte> k = Vector128.Create(key);

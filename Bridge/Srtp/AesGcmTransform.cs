@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 
 namespace Bridge.Srtp;
 
-/// <summary>AEAD_AES_128_GCM (RFC 7714): AES-128-GCM with a 16-byte tag, the RTP header as AAD.</summary>
+/// <summary>
+/// AEAD_AES_128_GCM (RFC 7714): AES-128-GCM with a 16-byte tag, the RTP header as AAD. On AES-NI/PCLMULQDQ CPUs
+/// through <see cref="AesGcmIntrinsics"/>, elsewhere through the platform's <see cref="AesGcm"/>.
+/// </summary>
 internal sealed class AesGcmTransform : SrtpTransform
 {
     private const int KeyLength = 16;
@@ -11,8 +14,8 @@ internal sealed class AesGcmTransform : SrtpTransform
     private const int RtcpHeaderLength = 8;
     private const int TagSize = 16;
 
-    private readonly AesGcm _rtp;
-    private readonly AesGcm _rtcp;
+    private readonly Gcm _rtp;
+    private readonly Gcm _rtcp;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
 
@@ -24,8 +27,8 @@ internal sealed class AesGcmTransform : SrtpTransform
             throw new ArgumentException("AEAD_AES_128_GCM needs 16-byte keys and 12-byte salts.");
         }
 
-        _rtp = new AesGcm(rtpKey, TagSize);
-        _rtcp = new AesGcm(rtcpKey, TagSize);
+        _rtp = new Gcm(rtpKey);
+        _rtcp = new Gcm(rtcpKey);
         _rtpSalt = rtpSalt.ToArray();
         _rtcpSalt = rtcpSalt.ToArray();
     }
@@ -63,7 +66,7 @@ internal sealed class AesGcmTransform : SrtpTransform
         RtpNonce(nonce, ssrc, index);
         int end = packet.Length - TagSize;
         Span<byte> payload = packet[headerLength..end];
-        _rtp.Encrypt(nonce, payload, payload, packet[end..], packet[..headerLength]);
+        _rtp.Encrypt(nonce, payload, packet[end..], packet[..headerLength]);
     }
 
     public override bool UnprotectRtp(Span<byte> packet, int headerLength, uint ssrc, ulong index)
@@ -72,7 +75,7 @@ internal sealed class AesGcmTransform : SrtpTransform
         RtpNonce(nonce, ssrc, index);
         int end = packet.Length - TagSize;
         Span<byte> payload = packet[headerLength..end];
-        return Decrypt(_rtp, nonce, payload, packet[end..], packet[..headerLength]);
+        return _rtp.Decrypt(nonce, payload, packet[end..], packet[..headerLength]);
     }
 
     public override void ProtectRtcp(Span<byte> packet, uint ssrc, uint index)
@@ -85,7 +88,7 @@ internal sealed class AesGcmTransform : SrtpTransform
         Span<byte> aad = stackalloc byte[RtcpHeaderLength + SrtpProfiles.RtcpIndexLength];
         EncryptedAad(aad, packet, indexWord);
         Span<byte> payload = packet[RtcpHeaderLength..end];
-        _rtcp.Encrypt(nonce, payload, payload, packet.Slice(end, TagSize), aad);
+        _rtcp.Encrypt(nonce, payload, packet.Slice(end, TagSize), aad);
     }
 
     public override bool UnprotectRtcp(Span<byte> packet, uint ssrc, uint indexWord)
@@ -99,7 +102,7 @@ internal sealed class AesGcmTransform : SrtpTransform
             Span<byte> aad = stackalloc byte[RtcpHeaderLength + SrtpProfiles.RtcpIndexLength];
             EncryptedAad(aad, packet, indexWord);
             Span<byte> payload = packet[RtcpHeaderLength..end];
-            return Decrypt(_rtcp, nonce, payload, packet.Slice(end, TagSize), aad);
+            return _rtcp.Decrypt(nonce, payload, packet.Slice(end, TagSize), aad);
         }
 
         // RFC 7714 9.2: unencrypted SRTCP authenticates packet || E||index with an empty plaintext.
@@ -107,7 +110,7 @@ internal sealed class AesGcmTransform : SrtpTransform
         Span<byte> tag = stackalloc byte[TagSize];
         packet.Slice(end, TagSize).CopyTo(tag);
         BinaryPrimitives.WriteUInt32BigEndian(packet[end..], indexWord);
-        return Decrypt(_rtcp, nonce, Span<byte>.Empty, tag, packet[..(end + SrtpProfiles.RtcpIndexLength)]);
+        return _rtcp.Decrypt(nonce, Span<byte>.Empty, tag, packet[..(end + SrtpProfiles.RtcpIndexLength)]);
     }
 
     public override void Dispose()
@@ -118,17 +121,58 @@ internal sealed class AesGcmTransform : SrtpTransform
         CryptographicOperations.ZeroMemory(_rtcpSalt);
     }
 
-    private static bool Decrypt(AesGcm gcm, ReadOnlySpan<byte> nonce, Span<byte> payload, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
+    /// <summary>One GCM key, in place: the intrinsics where the CPU has them, else the platform's.</summary>
+    private sealed class Gcm : IDisposable
     {
-        try
+        private readonly AesGcmIntrinsics? _intrinsics;
+        private readonly AesGcm? _platform;
+
+        public Gcm(ReadOnlySpan<byte> key)
         {
-            gcm.Decrypt(nonce, payload, tag, payload, aad);
-            return true;
+            if (AesGcmIntrinsics.IsSupported)
+            {
+                _intrinsics = new AesGcmIntrinsics(key);
+            }
+            else
+            {
+                _platform = new AesGcm(key, TagSize);
+            }
         }
-        catch (AuthenticationTagMismatchException)
+
+        public void Encrypt(ReadOnlySpan<byte> nonce, Span<byte> payload, Span<byte> tag, ReadOnlySpan<byte> aad)
         {
-            // AesGcm has no non-throwing decrypt; a forged packet costs one caught exception.
-            return false;
+            if (_intrinsics is not null)
+            {
+                _intrinsics.Encrypt(nonce, payload, tag, aad);
+            }
+            else
+            {
+                _platform!.Encrypt(nonce, payload, payload, tag, aad);
+            }
+        }
+
+        public bool Decrypt(ReadOnlySpan<byte> nonce, Span<byte> payload, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
+        {
+            if (_intrinsics is not null)
+            {
+                return _intrinsics.Decrypt(nonce, payload, tag, aad);
+            }
+            try
+            {
+                _platform!.Decrypt(nonce, payload, tag, payload, aad);
+                return true;
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                // AesGcm has no non-throwing decrypt; a forged packet costs one caught exception there.
+                return false;
+            }
+        }
+
+        public void Dispose()
+        {
+            _intrinsics?.Dispose();
+            _platform?.Dispose();
         }
     }
 
