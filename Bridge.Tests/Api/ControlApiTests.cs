@@ -102,5 +102,8 @@ public sealed class ControlApiTests
         Assert.Contains("bridge_packets_received_total 2", text, StringComparison.Ordinal);
         var stats = await bridge.Http.GetFromJsonAsync<BridgeStats>("/stats");
         Assert.Equal(1, stats!.Dropped["unknown_sender"]);
+        // The default: one media loop per core (at most 16), and every loop's counters are in the totals above.
+        Assert.Equal(Math.Min(Environment.ProcessorCount, 16), stats.MediaLoops);
+        Assert.Contains($"bridge_media_loops {stats.MediaLoops}", text, StringComparison.Ordinal);
     }
 }

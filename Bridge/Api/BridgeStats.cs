@@ -22,10 +22,11 @@ public sealed record BridgeStats(
     long DroppedTotal,
     IReadOnlyDictionary<string, long> Dropped,
     double Stress,
-    double PacketRatePps)
+    double PacketRatePps,
+    int MediaLoops)
 {
     /// <summary>Takes a snapshot.</summary>
-    public static BridgeStats From(ConferenceManager conferences, BridgeCounters c, StressSample stress)
+    public static BridgeStats From(ConferenceManager conferences, BridgeCounters c, StressSample stress, int mediaLoops)
     {
         ArgumentNullException.ThrowIfNull(stress);
         ArgumentNullException.ThrowIfNull(conferences);
@@ -48,6 +49,7 @@ public sealed record BridgeStats(
             c.DroppedTotal(),
             Enum.GetValues<DropReason>().ToDictionary(DropReasonNames.Of, c.Dropped),
             stress.Stress,
-            stress.PacketRatePps);
+            stress.PacketRatePps,
+            mediaLoops);
     }
 }

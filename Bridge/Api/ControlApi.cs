@@ -85,7 +85,7 @@ public static class ControlApi
             return Results.NoContent();
         });
 
-        api.MapGet("/stats", (ConferenceManager m, BridgeCounters c, Registration.StressMeter s) => Results.Ok(BridgeStats.From(m, c, s.Current)));
+        api.MapGet("/stats", (ConferenceManager m, BridgeCounters c, Registration.StressMeter s, Transport.MediaLoops loops) => Results.Ok(BridgeStats.From(m, c, s.Current, loops.Count)));
     }
 
     private static Endpoint? Find(ConferenceManager m, string conference, string endpoint) =>

@@ -290,9 +290,10 @@ public static class HarnessRun
             ppsPerCore is { } ppc && limit is { PpsPerCpuSecond: > 0 } ? ppc / limit.PpsPerCpuSecond : null,
             ppsPerCore);
         var perBridge = fleet.Bridges.Select((b, i) => (b.Id, placement.Count(p => p == i))).ToList();
+        var loops = atClose.Bridges.Max(b => b?.MediaLoops ?? 0);
         var details = new RunDetails(
             mode,
-            fleet.Shape,
+            $"{fleet.Shape}; {loops} media loop(s) per bridge",
             o.Viewers,
             connected,
             failures,
