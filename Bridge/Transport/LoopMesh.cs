@@ -61,110 +61,44 @@ internal sealed class LoopMesh : IDisposable
     /// <summary>Hands a source's plain RTP packet to every other loop that owns endpoints of its conference.</summary>
     public void PostMedia(int from, MediaSource source, ReadOnlySpan<byte> packet, ushort sequence, uint timestamp, long receivedAt, BridgeCounters counters)
     {
+        if (packet.Length > HandOffRing.DataLength)
+        {
+            return;
+        }
+        var item = new HandOffItem { Kind = HandOffKind.Media, Source = source, Sequence = sequence, Timestamp = timestamp, Length = packet.Length, ReceivedAt = receivedAt };
         for (var to = 0; to < Count; to++)
         {
-            if (to == from || source.Conference.EndpointsOnLoop(to) == 0 || packet.Length > HandOffRing.DataLength)
+            if (source.Conference.EndpointsOnLoop(to) > 0)
             {
-                continue;
+                TryPost(from, to, in item, packet, counters);
             }
-            var index = Reserve(from, to, counters, out var ring);
-            if (index < 0)
-            {
-                continue;
-            }
-            packet.CopyTo(ring.Data(index));
-            ref var item = ref ring.Item(index);
-            item.Kind = HandOffKind.Media;
-            item.Source = source;
-            item.Sequence = sequence;
-            item.Timestamp = timestamp;
-            item.Length = packet.Length;
-            item.ReceivedAt = receivedAt;
-            Publish(ring, to);
         }
     }
 
     /// <summary>Hands a source's sender report to every other loop that owns endpoints of its conference.</summary>
     public void PostSenderReport(int from, MediaSource source, ulong ntpTimestamp, uint rtpTimestamp, uint packetCount, uint octetCount, BridgeCounters counters)
     {
+        var item = new HandOffItem { Kind = HandOffKind.SenderReport, Source = source, NtpTimestamp = ntpTimestamp, Timestamp = rtpTimestamp, PacketCount = packetCount, OctetCount = octetCount };
         for (var to = 0; to < Count; to++)
         {
-            if (to == from || source.Conference.EndpointsOnLoop(to) == 0)
+            if (source.Conference.EndpointsOnLoop(to) > 0)
             {
-                continue;
+                TryPost(from, to, in item, default, counters);
             }
-            var index = Reserve(from, to, counters, out var ring);
-            if (index < 0)
-            {
-                continue;
-            }
-            ref var item = ref ring.Item(index);
-            item.Kind = HandOffKind.SenderReport;
-            item.Source = source;
-            item.NtpTimestamp = ntpTimestamp;
-            item.Timestamp = rtpTimestamp;
-            item.PacketCount = packetCount;
-            item.OctetCount = octetCount;
-            Publish(ring, to);
         }
     }
 
     /// <summary>Asks the receiver's loop to resend a packet of <paramref name="source"/> that is now in its cache.</summary>
-    public void PostRetransmission(int from, Endpoint receiver, ReceiverSlot slot, MediaSource source, ushort sequence, BridgeCounters counters)
-    {
-        var to = receiver.LoopIndex;
-        if (to == from)
-        {
-            return;
-        }
-        var index = Reserve(from, to, counters, out var ring);
-        if (index < 0)
-        {
-            return;
-        }
-        ref var item = ref ring.Item(index);
-        item.Kind = HandOffKind.Retransmission;
-        item.Receiver = receiver;
-        item.Slot = slot;
-        item.Source = source;
-        item.Sequence = sequence;
-        Publish(ring, to);
-    }
+    public void PostRetransmission(int from, Endpoint receiver, ReceiverSlot slot, MediaSource source, ushort sequence, BridgeCounters counters) =>
+        TryPost(from, receiver.LoopIndex, new HandOffItem { Kind = HandOffKind.Retransmission, Receiver = receiver, Slot = slot, Source = source, Sequence = sequence }, default, counters);
 
     /// <summary>Asks loop <paramref name="to"/>, which forwards <paramref name="source"/>, for a keyframe request; false when its ring is full.</summary>
-    public bool PostKeyframeRequest(int from, int to, MediaSource source, BridgeCounters counters)
-    {
-        var index = Reserve(from, to, counters, out var ring);
-        if (index < 0)
-        {
-            return false;
-        }
-        ref var item = ref ring.Item(index);
-        item.Kind = HandOffKind.KeyframeRequest;
-        item.Source = source;
-        Publish(ring, to);
-        return true;
-    }
+    public bool PostKeyframeRequest(int from, int to, MediaSource source, BridgeCounters counters) =>
+        TryPost(from, to, new HandOffItem { Kind = HandOffKind.KeyframeRequest, Source = source }, default, counters);
 
     /// <summary>Asks the endpoint's owner loop to give it to <paramref name="from"/>, which now receives its address.</summary>
-    public void PostHandover(int from, Endpoint endpoint, BridgeCounters counters)
-    {
-        var to = endpoint.LoopIndex;
-        if (to == from)
-        {
-            return;
-        }
-        var index = Reserve(from, to, counters, out var ring);
-        if (index < 0)
-        {
-            return;
-        }
-        ref var item = ref ring.Item(index);
-        item.Kind = HandOffKind.Handover;
-        item.Receiver = endpoint;
-        item.NewLoop = from;
-        Publish(ring, to);
-    }
+    public void PostHandover(int from, Endpoint endpoint, BridgeCounters counters) =>
+        TryPost(from, endpoint.LoopIndex, new HandOffItem { Kind = HandOffKind.Handover, Receiver = endpoint, NewLoop = from }, default, counters);
 
     /// <summary>Does up to a bounded number of items from each ring into <paramref name="loop"/>; returns how many.</summary>
     public int Drain(int loop, Forwarder forwarder)
@@ -201,21 +135,25 @@ internal sealed class LoopMesh : IDisposable
         }
     }
 
-    // The slot index in the ring from -> to, or -1 (counted) when it is full.
-    private int Reserve(int from, int to, BridgeCounters counters, out HandOffRing ring)
+    // Writes the item (and its packet) into the ring from -> to and wakes that loop; false (counted) when the ring is
+    // full, false for a loop posting to itself.
+    private bool TryPost(int from, int to, in HandOffItem item, ReadOnlySpan<byte> data, BridgeCounters counters)
     {
-        ring = _rings[(from * Count) + to]!;
+        if (to == from)
+        {
+            return false;
+        }
+        var ring = _rings[(from * Count) + to]!;
         var index = ring.Reserve();
         if (index < 0)
         {
             counters.Drop(DropReason.HandOffOverflow);
+            return false;
         }
-        return index;
-    }
-
-    private void Publish(HandOffRing ring, int to)
-    {
+        ring.Item(index) = item;
+        data.CopyTo(ring.Data(index));
         ring.Publish();
         _wakers[to]!.Wake();
+        return true;
     }
 }
