@@ -18,6 +18,7 @@ public sealed class BridgeOptionsValidatorTests
     [InlineData("ApiSecret", "short", "Bridge:ApiSecret must be at least 16 characters")]
     [InlineData("VideoPacketCacheSize", "500", "Bridge:VideoPacketCacheSize must be a power of two")]
     [InlineData("ConsentTimeoutSeconds", "1", "Bridge:ConsentTimeoutSeconds must be 5..300")]
+    [InlineData("MaxConcurrentHandshakes", "0", "Bridge:MaxConcurrentHandshakes must be 1..10000, got 0")]
     [InlineData("ReceiveLoops", "65", "Bridge:ReceiveLoops must be 0 (one per core) to 64, got 65")]
     [InlineData("ReceiveLoops", "-1", "Bridge:ReceiveLoops must be 0 (one per core) to 64, got -1")]
     public void Bad_values_fail_start_up_naming_the_key(string key, string value, string message)

@@ -12,10 +12,11 @@ using Microsoft.Extensions.Options;
 namespace Bridge.Conferences;
 
 /// <summary>
-/// Owns conferences and endpoints and the two lookup tables the receive loop uses: ICE ufrag to
-/// endpoint (for STUN) and remote address to endpoint (for everything else). Called by the
-/// control API, the receive loop (address binding) and the consent monitor.
+/// Owns conferences and endpoints and the two lookup tables the media loops use: ICE ufrag to
+/// endpoint (for STUN) and remote address to endpoint (for everything else), and admits DTLS handshakes.
+/// Called by the control API, the media loops (address binding) and the consent monitor.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The handshake SemaphoreSlim never hands out its wait handle, so it holds nothing to dispose; disposing it at shutdown would fault handshakes still waiting.")]
 public sealed class ConferenceManager
 {
     private readonly ConcurrentDictionary<string, Conference> _conferences = new(StringComparer.Ordinal);
@@ -29,12 +30,16 @@ public sealed class ConferenceManager
     private readonly BridgeCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger<ConferenceManager> _logger;
+    // Each running handshake holds a thread (BouncyCastle blocks): a join wave waits here, holding none.
+    private readonly SemaphoreSlim _handshakeSlots;
+    private int _handshakesWaiting;
 
     /// <summary>Creates the manager.</summary>
     public ConferenceManager(IOptions<BridgeOptions> options, DtlsCertificate certificate, MediaSocket socket, BridgeCounters counters, TimeProvider time, ILogger<ConferenceManager> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _handshakeSlots = new SemaphoreSlim(_options.MaxConcurrentHandshakes, _options.MaxConcurrentHandshakes);
         _certificate = certificate;
         _socket = socket;
         _counters = counters;
@@ -234,11 +239,47 @@ public sealed class ConferenceManager
         "urn:ietf:params:rtp-hdrext:ssrc-audio-level",
     ];
 
+    /// <summary>DTLS handshakes running now (each on its own thread), at most <see cref="BridgeOptions.MaxConcurrentHandshakes"/>.</summary>
+    public int HandshakesRunning => _options.MaxConcurrentHandshakes - _handshakeSlots.CurrentCount;
+
+    /// <summary>Endpoints whose ICE is done and whose DTLS handshake waits for a free slot.</summary>
+    public int HandshakesWaiting => Volatile.Read(ref _handshakesWaiting);
+
     private async Task RunDtlsAsync(Endpoint endpoint, DtlsSession dtls)
     {
         try
         {
-            var keys = await dtls.HandshakeAsync(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds)).ConfigureAwait(false);
+            // The wait counts against the connect timeout: an endpoint is never held longer than that in all.
+            var deadline = TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds);
+            var queuedAt = _time.GetTimestamp();
+            Interlocked.Increment(ref _handshakesWaiting);
+            bool admitted;
+            try
+            {
+                admitted = await _handshakeSlots.WaitAsync(deadline).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _handshakesWaiting);
+            }
+            if (!admitted)
+            {
+                throw new DtlsHandshakeException(DtlsFailure.Timeout, $"no handshake slot within {_options.ConnectTimeoutSeconds} s ({_options.MaxConcurrentHandshakes} running)");
+            }
+            DtlsSrtpKeys keys;
+            try
+            {
+                if (endpoint.State == EndpointState.Expired)
+                {
+                    return; // Expired while it waited (connect timeout, API): the slot goes to the next one.
+                }
+                var left = deadline - _time.GetElapsedTime(queuedAt);
+                keys = await dtls.HandshakeAsync(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            finally
+            {
+                _handshakeSlots.Release();
+            }
             endpoint.SetKeys(keys);
             if (!endpoint.TryTransition(EndpointState.Secure))
             {

@@ -38,6 +38,12 @@ public sealed class BridgeOptions
     /// <summary>Seconds an endpoint may take from its remote description to ICE plus DTLS completion. Defaults to 30.</summary>
     public int ConnectTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// DTLS handshakes run at once (each holds a thread while BouncyCastle blocks); the endpoints of a join wave beyond
+    /// it wait for a slot, holding no thread, within their connect timeout. Defaults to 64.
+    /// </summary>
+    public int MaxConcurrentHandshakes { get; set; } = 64;
+
     /// <summary>Minimum milliseconds between keyframe requests sent to one source. Defaults to 300.</summary>
     public int KeyframeRequestIntervalMs { get; set; } = 300;
 

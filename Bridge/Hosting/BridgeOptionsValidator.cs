@@ -28,6 +28,7 @@ public sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
         Check(options.ApiSecret is null || options.ApiSecret.Length >= 16, nameof(options.ApiSecret), "must be at least 16 characters when set");
         Check(options.ConsentTimeoutSeconds is >= 5 and <= 300, nameof(options.ConsentTimeoutSeconds), $"must be 5..300, got {options.ConsentTimeoutSeconds}");
         Check(options.ConnectTimeoutSeconds is >= 2 and <= 300, nameof(options.ConnectTimeoutSeconds), $"must be 2..300, got {options.ConnectTimeoutSeconds}");
+        Check(options.MaxConcurrentHandshakes is >= 1 and <= 10_000, nameof(options.MaxConcurrentHandshakes), $"must be 1..10000, got {options.MaxConcurrentHandshakes}");
         Check(options.KeyframeRequestIntervalMs is >= 10 and <= 10_000, nameof(options.KeyframeRequestIntervalMs), $"must be 10..10000, got {options.KeyframeRequestIntervalMs}");
         Check(options.ReceiverAudioSlots is >= 0 and <= 16, nameof(options.ReceiverAudioSlots), $"must be 0..16, got {options.ReceiverAudioSlots}");
         Check(options.ReceiverVideoSlots is >= 0 and <= 16, nameof(options.ReceiverVideoSlots), $"must be 0..16, got {options.ReceiverVideoSlots}");

@@ -29,6 +29,7 @@ public sealed class BridgeMetrics
     private readonly ReportCounters _reportCounters;
     private readonly Gauge _stress;
     private readonly Counter _reports;
+    private readonly Gauge _handshakes;
 
     /// <summary>Registers the bridge's metrics in its own registry.</summary>
     public BridgeMetrics(BridgeCounters counters, ConferenceManager conferences, RelayManager relays, StressMeter stress, ReportCounters reports)
@@ -42,6 +43,7 @@ public sealed class BridgeMetrics
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _conferenceCount = factory.CreateGauge("bridge_conferences", "Conferences on this bridge.");
         _endpointCount = factory.CreateGauge("bridge_endpoints", "Endpoints on this bridge, by role.", "role");
+        _handshakes = factory.CreateGauge("bridge_dtls_handshakes", "DTLS handshakes running (each on a thread) and waiting for a slot (Bridge:MaxConcurrentHandshakes).", "state");
         _dropped = factory.CreateCounter("bridge_dropped_packets_total", "Incoming datagrams dropped, by reason.", "reason");
         _totals =
         [
@@ -102,6 +104,8 @@ public sealed class BridgeMetrics
                 _ = endpoint.Role == EndpointRole.Sender ? senders++ : receivers++;
             }
         }
+        _handshakes.WithLabels("running").Set(_conferences.HandshakesRunning);
+        _handshakes.WithLabels("waiting").Set(_conferences.HandshakesWaiting);
         _endpointCount.WithLabels("sender").Set(senders);
         _endpointCount.WithLabels("receiver").Set(receivers);
         UpdateRelays();
