@@ -29,14 +29,11 @@ public class ForwardBenchmarks
     /// <summary>Operations (of 100 packets each) for the exact per-thread allocation check in setup.</summary>
     private const int ProbeOperations = 3000;
 
-    private const string ConferenceId = "bench";
     private const uint VideoSsrc = 0x2222; // SimulatedPeer.CreateOffer's default video SSRC
     private const byte VideoPayloadType = 96; // VP8 in SimulatedPeer.CreateOffer
 
     private readonly byte[] _packet = new byte[SrtpProtectBenchmarks.PacketLength];
-    private readonly List<Socket> _sinks = [];
-    private WebApplication? _app;
-    private SimulatedPeer? _publisherPeer;
+    private BenchBridge? _bridge;
     private Forwarder? _forwarder;
     private Endpoint? _publisher;
     private ushort _sequence;
@@ -67,19 +64,7 @@ public class ForwardBenchmarks
 
     /// <summary>Stops the bridge and the publisher.</summary>
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _publisherPeer?.Dispose();
-        foreach (var sink in _sinks)
-        {
-            sink.Dispose();
-        }
-        if (_app is not null)
-        {
-            _app.StopAsync().GetAwaiter().GetResult();
-            _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
+    public void Cleanup() => _bridge?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Forwards the next packet of the stream to all 100 receivers.</summary>
     [Benchmark]
@@ -92,60 +77,18 @@ public class ForwardBenchmarks
 
     private async Task SetupAsync()
     {
-        // Warnings only: a hundred "endpoint created/secure" lines would drown BenchmarkDotNet's output.
-        _app = BridgeHost.Build(["--Logging:LogLevel:Default=Warning"], o =>
+        _bridge = await BenchBridge.StartAsync(Profile, Receivers, Ports, o =>
         {
-            o.MediaPort = 0;
-            o.ApiUrl = "http://127.0.0.1:0";
-            o.LoopbackOnly = true;
-            // The receivers stop sending consent checks when their sockets close; keep them alive for the run.
-            o.ConsentTimeoutSeconds = 300;
-            o.ConnectTimeoutSeconds = 300;
-            o.SrtpProfiles = [Profile];
             o.BatchedSends = BatchedSends;
             // One loop owns every endpoint, so the benchmark thread can drive its forwarder: the per-core cost.
             o.ReceiveLoops = 1;
         });
-        await _app.StartAsync();
-        var conferences = _app.Services.GetRequiredService<ConferenceManager>();
-        var media = _app.Services.GetRequiredService<MediaSocket>().LocalEndPoint;
-        var conference = conferences.GetOrCreateConference(ConferenceId);
-
-        _publisherPeer = await ConnectAsync(conferences, conference, media, "publisher", EndpointRole.Sender);
-        var receivers = new List<SimulatedPeer>();
-        // A few handshakes at a time: enough to overlap the round trips without starving 2 cores.
-        for (var i = 0; i < Receivers; i += 10)
-        {
-            receivers.AddRange(await Task.WhenAll(Enumerable.Range(i, 10).Select(n =>
-                ConnectAsync(conferences, conference, media, $"receiver-{n}", EndpointRole.Receiver))));
-        }
-
-        if (!await SimulatedPeer.WaitUntilAsync(() => conference.Endpoints.All(e => e.State == EndpointState.Secure), TimeSpan.FromSeconds(30))
-            || conference.Endpoints.Length != Receivers + 1)
-        {
-            throw new InvalidOperationException($"not all endpoints secure: {string.Join(", ", conference.Endpoints.Select(e => $"{e.Id}={e.State}"))}");
-        }
-        // Their decrypt threads would compete for the 2 cores; sends to a closed loopback port do not error for unconnected UDP.
-        // Abandoned, not disposed: a close_notify would make the bridge expire the endpoint at once.
-        foreach (var peer in receivers)
-        {
-            var port = peer.LocalEndPoint;
-            peer.Abandon();
-            if (Ports == ReceiverPorts.Sink)
-            {
-                // UDP has no TIME_WAIT: the port is free again at once.
-                var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                _sinks.Add(sink);
-                sink.Bind(port);
-            }
-        }
-
-        _forwarder = _app.Services.GetRequiredService<MediaLoops>()[0].Forwarder;
-        _publisher = conference.Find("publisher") ?? throw new InvalidOperationException("publisher missing");
+        _forwarder = _bridge.App.Services.GetRequiredService<MediaLoops>()[0].Forwarder;
+        _publisher = _bridge.Publisher;
         SrtpProtectBenchmarks.WritePlainPacket(_packet, VideoSsrc, VideoPayloadType);
 
         // One packet to check the path really reaches every receiver (and to send the first keyframe request).
-        var counters = _app.Services.GetRequiredService<BridgeCounters>();
+        var counters = _bridge.App.Services.GetRequiredService<BridgeCounters>();
         var forwarded = counters.Total().RtpForwarded;
         Forward();
         if (counters.Total().RtpForwarded - forwarded != Receivers)
@@ -172,18 +115,5 @@ public class ForwardBenchmarks
         {
             throw new InvalidOperationException($"the forward path allocated {allocated} B over {ProbeOperations * Receivers} forwarded packets");
         }
-    }
-
-    private async Task<SimulatedPeer> ConnectAsync(ConferenceManager conferences, Conference conference, IPEndPoint media, string id, EndpointRole role)
-    {
-        var peer = new SimulatedPeer([Profile]);
-        var endpoint = conferences.CreateEndpoint(conference, id, role) ?? throw new InvalidOperationException($"endpoint {id} exists");
-        if (!conferences.TryNegotiate(endpoint, peer.CreateOffer(publish: role == EndpointRole.Sender), out _, out var error))
-        {
-            throw new InvalidOperationException($"negotiation of {id} failed: {error}");
-        }
-        var certificate = conferences.Certificate;
-        await peer.ConnectAsync(media, endpoint.LocalUfrag, endpoint.LocalPassword, $"{certificate.FingerprintAlgorithm} {certificate.Fingerprint}", TimeSpan.FromSeconds(30));
-        return peer;
     }
 }
