@@ -17,7 +17,7 @@ public sealed class HandshakeLimitTests
     [Fact]
     public async Task A_handshake_beyond_the_limit_waits_for_a_slot_and_then_completes()
     {
-        await using var bridge = await TestBridge.StartAsync(o => (o.MaxConcurrentHandshakes, o.ConnectTimeoutSeconds) = (1, 3));
+        await using var bridge = await TestBridge.StartAsync(o => (o.MaxConcurrentHandshakes, o.ConnectTimeoutSeconds) = (1, 6));
         var conferences = bridge.Services.GetRequiredService<ConferenceManager>();
 
         // A peer that completes ICE and then never speaks DTLS: its handshake holds the only slot until it times out.
@@ -31,7 +31,9 @@ public sealed class HandshakeLimitTests
         silent.SendTo(request.AsSpan(0, length), SocketFlags.None, bridge.MediaEndPoint);
         Assert.True(await SimulatedPeer.WaitUntilAsync(() => conferences.HandshakesRunning == 1, TimeSpan.FromSeconds(5)), "the silent peer's handshake did not start");
 
-        // A real peer now waits for the slot, then gets it when the silent one times out, and connects.
+        // A real peer waits for the slot, then gets it when the silent one times out (6 s after its ICE), and connects.
+        // It comes 3 s later, so its own 6 s connect timeout leaves it time for the handshake once admitted.
+        await Task.Delay(TimeSpan.FromSeconds(3));
         var watch = Stopwatch.StartNew();
         var late = bridge.ConnectPeerAsync("room", "late", publish: false);
         Assert.True(await SimulatedPeer.WaitUntilAsync(() => conferences.HandshakesWaiting == 1, TimeSpan.FromSeconds(5)), "the second handshake did not queue");
