@@ -87,7 +87,7 @@ public sealed partial class PrometheusTests
             Assert.Contains("SUCCESS: 1 rule files found", config.StdOut, StringComparison.Ordinal);
             var rules = Tools.Run(promtool, ["check", "rules", "alerts.yml"], Limit, dir);
             Assert.True(rules.ExitCode == 0, rules.ToString());
-            Assert.Contains("SUCCESS: 5 rules found", rules.StdOut, StringComparison.Ordinal);
+            Assert.Contains("SUCCESS: 6 rules found", rules.StdOut, StringComparison.Ordinal);
         }
         finally
         {
@@ -103,6 +103,7 @@ public sealed partial class PrometheusTests
         Assert.Matches(@"expr: jitsi_jvb_stress_level > 0\.8\s+for: 5m", rules);
         Assert.Contains("expr: bridge_relay_links{state=\"down\"} > 0", rules, StringComparison.Ordinal);
         Assert.Contains("expr: up{job=\"xxlmeet-visitors\"} == 0", rules, StringComparison.Ordinal);
+        Assert.Contains("expr: rate(bridge_dropped_packets_total{reason=\"hand_off_overflow\"}[5m]) > 0", rules, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,7 +141,7 @@ public sealed partial class PrometheusTests
 
         var queries = DashboardQueries();
         var panels = queries.Select(q => q.Panel).Distinct().ToList();
-        foreach (var required in new[] { "Viewers", "Stress", "Packet rates", "Loss", "Round-trip", "Transit" })
+        foreach (var required in new[] { "Viewers", "Stress", "Packet rates", "Loss", "Round-trip", "Transit", "Media loops" })
         {
             Assert.Contains(panels, p => p.StartsWith(required, StringComparison.Ordinal));
         }
