@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using Bridge.Client;
 using Bridge.Conferences;
-using Bridge.Stun;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,9 +23,7 @@ public sealed class HandshakeLimitTests
         await bridge.NegotiateAsync("room", "stuck", offerer.CreateOffer(publish: false));
         using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var request = new byte[512];
-        var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), Encoding.ASCII.GetBytes($"{stuck.IceUfrag}:x"), Encoding.ASCII.GetBytes(stuck.IcePwd), 0x6e001eff, 42, useCandidate: true);
-        silent.SendTo(request.AsSpan(0, length), SocketFlags.None, bridge.MediaEndPoint);
+        MediaLoopTests.SendNomination(silent, bridge.MediaEndPoint, stuck.IceUfrag, stuck.IcePwd);
         Assert.True(await SimulatedPeer.WaitUntilAsync(() => conferences.HandshakesRunning == 1, TimeSpan.FromSeconds(5)), "the silent peer's handshake did not start");
 
         // A real peer waits for the slot, then gets it when the silent one times out (6 s after its ICE), and connects.

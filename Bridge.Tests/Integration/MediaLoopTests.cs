@@ -227,7 +227,8 @@ public sealed class MediaLoopTests
         Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
     }
 
-    private static void SendNomination(Socket socket, IPEndPoint bridge, string bridgeUfrag, string bridgePassword)
+    /// <summary>An ICE Binding request with USE-CANDIDATE for the bridge's credentials, from <paramref name="socket"/>.</summary>
+    internal static void SendNomination(Socket socket, IPEndPoint bridge, string bridgeUfrag, string bridgePassword)
     {
         var transaction = RandomNumberGenerator.GetBytes(12);
         var message = new byte[512];
