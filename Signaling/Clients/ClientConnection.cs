@@ -221,6 +221,9 @@ internal sealed partial class ClientConnection
             return Refuse(join, ErrorCode.Forbidden, refusal);
         }
 
+        // The token's name, when it has one, is who the joiner is: a typed name cannot impersonate another user.
+        join = access.Grant?.Name is { } tokenName ? join with { Name = tokenName } : join;
+
         // A promoted visitor's ticket is redeemed at main only, once; visitor nodes seat nobody.
         var promoted = join.Ticket is not null && !_hub.IsVisitorNode;
         if (promoted && !_hub.Features.Hands.Tickets.Redeem(join.Ticket!, join.Room, join.Name))

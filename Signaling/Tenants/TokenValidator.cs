@@ -10,7 +10,7 @@ namespace Signaling.Tenants;
 /// <summary>What a valid token grants its holder in the room it names.</summary>
 /// <param name="Moderator">The <c>moderator</c> claim (or Jitsi's <c>context.user.moderator</c>) is true.</param>
 /// <param name="Subject">The <c>sub</c> claim, when present (a stable user id for auto-promotion lists).</param>
-/// <param name="Name">The user's name from the token (<c>name</c> or <c>context.user.name</c>), when present.</param>
+/// <param name="Name">The user's name from the token (<c>name</c> or <c>context.user.name</c>), when present and valid as a display name; it replaces the name the join message typed.</param>
 public sealed record TokenGrant(bool Moderator, string? Subject, string? Name);
 
 /// <summary>
@@ -93,7 +93,12 @@ public sealed class TokenValidator
 
         var user = UserContext(claims);
         var moderator = IsTrue(claims.FindFirst("moderator")) || (user is { } u && u.TryGetProperty("moderator", out var m) && (m.ValueKind == JsonValueKind.True || (m.ValueKind == JsonValueKind.String && m.GetString() == "true")));
-        var name = claims.FindFirst("name")?.Value ?? (user is { } v && v.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null);
+        var name = (claims.FindFirst("name")?.Value ?? (user is { } v && v.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null))?.Trim();
+        // A name the join message could not carry (too long, control characters) is ignored, not refused: the typed one stays.
+        if (name is not null && !Protocol.TextRules.IsClean(name, Protocol.ProtocolLimits.MaxNameLength))
+        {
+            name = null;
+        }
         return (new TokenGrant(moderator, claims.FindFirst("sub")?.Value, name), null);
     }
 

@@ -157,6 +157,22 @@ public sealed class TenantJoinTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_tokens_name_replaces_the_typed_one_unless_it_could_not_be_typed()
+    {
+        await StartAsync(withBridge: true);
+        await using var ann = await TestClient.ConnectAsync(_url);
+        await using var bob = await TestClient.ConnectAsync(_url);
+
+        // Mallory types a name, but her token says who she is.
+        await ann.SendAsync(Tokens.Join(Room, "Mallory", Tokens.For("town-hall", moderator: true, issued: Now, name: "  Dr. Ann Example ")));
+        await ann.ExpectAsync("joined");
+        // A token name the protocol would refuse (control characters) is ignored: the typed name stays.
+        await bob.SendAsync(Tokens.Join(Room, "Bob", Tokens.For("town-hall", issued: Now, name: "Bo\u0007b")));
+        await bob.ExpectAsync("joined");
+        Assert.Equal([("Dr. Ann Example", true), ("Bob", false)], Roles(await StageWithAsync(bob, 2)));
+    }
+
+    [Fact]
     public async Task In_an_open_tenant_the_first_participant_moderates_and_the_longest_present_takes_over()
     {
         await StartAsync(withBridge: true);

@@ -11,12 +11,17 @@ internal static class Tokens
     public const string Secret = "acme-secret-0123456789-0123456789-abcdef";
 
     /// <summary>A token for <paramref name="room"/>, issued at <paramref name="issued"/> (default now) and valid for <paramref name="lifetime"/> (default 1 h).</summary>
-    public static string For(string room, bool moderator = false, string secret = Secret, DateTimeOffset? issued = null, TimeSpan? lifetime = null)
+    public static string For(string room, bool moderator = false, string secret = Secret, DateTimeOffset? issued = null, TimeSpan? lifetime = null, string? name = null)
     {
         var at = issued ?? DateTimeOffset.UtcNow;
+        var claims = new Dictionary<string, object> { ["room"] = room, ["moderator"] = moderator };
+        if (name is not null)
+        {
+            claims["name"] = name;
+        }
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Claims = new Dictionary<string, object> { ["room"] = room, ["moderator"] = moderator },
+            Claims = claims,
             IssuedAt = at.UtcDateTime,
             NotBefore = at.AddMinutes(-1).UtcDateTime,
             Expires = (at + (lifetime ?? TimeSpan.FromHours(1))).UtcDateTime,
