@@ -1,4 +1,3 @@
-using Bridge.Tests.Signaling.Nodes;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Browser;
@@ -23,15 +22,8 @@ public sealed class ChatBrowserTests : IClassFixture<ChromiumFixture>
     [Fact]
     public async Task A_message_typed_by_a_participant_appears_in_a_visitor_page_on_a_visitor_node_and_a_visitor_reaction_reaches_the_participant()
     {
-        await using var fleet = await VisitorNodeFleetTests.StartFleetAsync(maxVisitorsPerNode: 2000);
-        await VisitorNodeFleetTests.WaitForNodesAsync(fleet);
-        await using var context = await _chromium.Browser.NewContextAsync();
-        var page = new Uri(fleet.MainUrl, $"/?room={Room}&autojoin=1&resolution=320x180").ToString();
-        var ann = await ConferencePage.OpenAsync(context, page + "&name=Ann", "ann", _output);
-        Assert.Equal("participant", await ann.WaitJoinedAsync());
-        var vera = await ConferencePage.OpenAsync(context, page + "&name=Vera&visitor=1", "vera", _output);
-        Assert.Equal("visitor", await vera.WaitJoinedAsync());
-        Assert.Contains(await vera.StateAsync("node"), fleet.Nodes.Select(n => (string?)n.Id));
+        await using var pages = await ParticipantAndVisitorPages.OpenAsync(_chromium, Room, _output);
+        var (ann, vera) = (pages.Ann, pages.Vera);
 
         // The first participant moderates: the visitor-chat switch shows for Ann, not for Vera.
         await ann.Page.Locator("#chat-moderation").WaitForAsync(new() { Timeout = 10_000 });

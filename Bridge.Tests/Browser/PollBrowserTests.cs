@@ -1,4 +1,3 @@
-using Bridge.Tests.Signaling.Nodes;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Browser;
@@ -23,15 +22,8 @@ public sealed class PollBrowserTests : IClassFixture<ChromiumFixture>
     [Fact]
     public async Task A_poll_created_in_a_participant_page_is_voted_in_a_visitor_page_and_the_participant_sees_the_tally()
     {
-        await using var fleet = await VisitorNodeFleetTests.StartFleetAsync(maxVisitorsPerNode: 2000);
-        await VisitorNodeFleetTests.WaitForNodesAsync(fleet);
-        await using var context = await _chromium.Browser.NewContextAsync();
-        var page = new Uri(fleet.MainUrl, $"/?room={Room}&autojoin=1&resolution=320x180").ToString();
-        var ann = await ConferencePage.OpenAsync(context, page + "&name=Ann", "ann", _output);
-        Assert.Equal("participant", await ann.WaitJoinedAsync());
-        var vera = await ConferencePage.OpenAsync(context, page + "&name=Vera&visitor=1", "vera", _output);
-        Assert.Equal("visitor", await vera.WaitJoinedAsync());
-        Assert.Contains(await vera.StateAsync("node"), fleet.Nodes.Select(n => (string?)n.Id));
+        await using var pages = await ParticipantAndVisitorPages.OpenAsync(_chromium, Room, _output);
+        var (ann, vera) = (pages.Ann, pages.Vera);
 
         // Only participants get the create form.
         await ann.Page.Locator("#poll-form").WaitForAsync(new() { Timeout = 10_000 });

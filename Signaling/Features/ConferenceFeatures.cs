@@ -65,6 +65,21 @@ internal sealed class ConferenceFeatures(ChatService chat, ReactionService react
         }
     }
 
+    /// <summary>
+    /// Refuses (non-fatal <c>forbidden</c>, "only a moderator ... may <paramref name="action"/>") a moderator request that is
+    /// not from a moderator or not on the main node (<paramref name="main"/> null), where such decisions are made; true when it refused.
+    /// </summary>
+    public static bool RefuseUnlessMainModerator([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] object? main, RoomMember member, string action, string? requestId)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        if (main is not null && member.Moderator)
+        {
+            return false;
+        }
+        member.Connection.Send(Forbidden($"only a moderator of the main room may {action}", requestId));
+        return true;
+    }
+
     /// <summary>A non-fatal <c>forbidden</c>: the request is refused, the connection stays.</summary>
     public static ErrorMessage Forbidden(string message, string? inReplyTo) => new(ErrorCode.Forbidden, message, inReplyTo, Fatal: false);
 }

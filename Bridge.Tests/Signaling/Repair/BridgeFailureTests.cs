@@ -33,14 +33,7 @@ public class BridgeFailureTests
         await using var publisher = new Publisher(annPeer);
 
         // Three visitors, each placed on the least loaded bridge: one per visitor bridge, attached in that order.
-        var viewers = new List<Viewer>();
-        for (var i = 1; i <= 3; i++)
-        {
-            var client = await TestClient.ConnectAsync(fleet.Signaling.Url);
-            var id = (await client.JoinAsync(Room, $"Viewer {i}")).GetProperty("you").GetString()!;
-            var (peer, bridge) = await client.NegotiateAndConnectAsync(publish: false);
-            viewers.Add(new Viewer(client, id, peer, fleet.IdOf(bridge)));
-        }
+        var viewers = await Viewer.JoinAsync(fleet, Room, 3);
 
         try
         {
@@ -107,14 +100,7 @@ public class BridgeFailureTests
         await fleet[core].WaitSecureAsync(Conference, annId);
         await using var publisher = new Publisher(annPeer);
 
-        var viewers = new List<Viewer>();
-        for (var i = 1; i <= 2; i++)
-        {
-            var client = await TestClient.ConnectAsync(fleet.Signaling.Url);
-            var id = (await client.JoinAsync(Room, $"Viewer {i}")).GetProperty("you").GetString()!;
-            var (peer, bridge) = await client.NegotiateAndConnectAsync(publish: false);
-            viewers.Add(new Viewer(client, id, peer, fleet.IdOf(bridge)));
-        }
+        var viewers = await Viewer.JoinAsync(fleet, Room, 2);
 
         try
         {

@@ -152,6 +152,21 @@ internal sealed class Publisher : IAsyncDisposable
 /// <summary>A visitor's client and its simulated browser.</summary>
 internal sealed record Viewer(TestClient Client, string Id, SimulatedPeer Peer, string Bridge)
 {
+    /// <summary>Joins <paramref name="count"/> visitors ("Viewer 1", ...) one after the other and connects their browsers.</summary>
+    public static async Task<List<Viewer>> JoinAsync(RepairFleet fleet, string room, int count)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        var viewers = new List<Viewer>();
+        for (var i = 1; i <= count; i++)
+        {
+            var client = await TestClient.ConnectAsync(fleet.Signaling.Url);
+            var id = (await client.JoinAsync(room, $"Viewer {i}")).GetProperty("you").GetString()!;
+            var (peer, bridge) = await client.NegotiateAndConnectAsync(publish: false);
+            viewers.Add(new Viewer(client, id, peer, fleet.IdOf(bridge)));
+        }
+        return viewers;
+    }
+
     /// <summary>Waits until <paramref name="peer"/> has received <paramref name="packets"/> more RTP packets than <paramref name="from"/>, before <paramref name="deadline"/>.</summary>
     public static async Task ReceivesAsync(SimulatedPeer peer, int from, int packets, TimeSpan deadline, string who) =>
         Assert.True(await SimulatedPeer.WaitUntilAsync(() => peer.ReceivedRtp.Count >= from + packets, deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero),

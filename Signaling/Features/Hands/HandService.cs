@@ -90,9 +90,8 @@ internal sealed partial class HandService : IFederationFeature
         ArgumentNullException.ThrowIfNull(room);
         ArgumentNullException.ThrowIfNull(member);
         ArgumentNullException.ThrowIfNull(decide);
-        if (_main is null || !member.Moderator)
+        if (ConferenceFeatures.RefuseUnlessMainModerator(_main, member, "approve or deny a raised hand", decide.Id))
         {
-            member.Connection.Send(ConferenceFeatures.Forbidden("only a moderator of the main room may approve or deny a raised hand", decide.Id));
             return;
         }
 

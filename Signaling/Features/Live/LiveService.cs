@@ -125,9 +125,8 @@ internal sealed partial class LiveService : IFederationFeature
         ArgumentNullException.ThrowIfNull(room);
         ArgumentNullException.ThrowIfNull(member);
         ArgumentNullException.ThrowIfNull(message);
-        if (_main is null || !member.Moderator)
+        if (ConferenceFeatures.RefuseUnlessMainModerator(_main, member, "go live", message.Id))
         {
-            member.Connection.Send(ConferenceFeatures.Forbidden("only a moderator of the main room may go live", message.Id));
             return;
         }
 
