@@ -1,4 +1,5 @@
 using Bridge.Srtp;
+using BridgeRelay.Crypto;
 using static Bridge.Tests.Srtp.SrtpTestData;
 
 namespace Bridge.Tests.Srtp;

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using BridgeRelay.Crypto;
 
 namespace Bridge.Srtp;
 
 /// <summary>
-/// AEAD_AES_128_GCM (RFC 7714): AES-128-GCM with a 16-byte tag, the RTP header as AAD. On AES-NI/PCLMULQDQ CPUs
-/// through <see cref="AesGcmIntrinsics"/>, elsewhere through the platform's <see cref="AesGcm"/>.
+/// AEAD_AES_128_GCM (RFC 7714): AES-128-GCM with a 16-byte tag, the RTP header as AAD, through <see cref="Aes128Gcm"/>
+/// (AES-NI/PCLMULQDQ where the CPU has them, else the platform's).
 /// </summary>
 internal sealed class AesGcmTransform : SrtpTransform
 {
@@ -14,8 +15,8 @@ internal sealed class AesGcmTransform : SrtpTransform
     private const int RtcpHeaderLength = 8;
     private const int TagSize = 16;
 
-    private readonly Gcm _rtp;
-    private readonly Gcm _rtcp;
+    private readonly Aes128Gcm _rtp;
+    private readonly Aes128Gcm _rtcp;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
 
@@ -27,8 +28,8 @@ internal sealed class AesGcmTransform : SrtpTransform
             throw new ArgumentException("AEAD_AES_128_GCM needs 16-byte keys and 12-byte salts.");
         }
 
-        _rtp = new Gcm(rtpKey);
-        _rtcp = new Gcm(rtcpKey);
+        _rtp = new Aes128Gcm(rtpKey);
+        _rtcp = new Aes128Gcm(rtcpKey);
         _rtpSalt = rtpSalt.ToArray();
         _rtcpSalt = rtcpSalt.ToArray();
     }
@@ -119,61 +120,6 @@ internal sealed class AesGcmTransform : SrtpTransform
         _rtcp.Dispose();
         CryptographicOperations.ZeroMemory(_rtpSalt);
         CryptographicOperations.ZeroMemory(_rtcpSalt);
-    }
-
-    /// <summary>One GCM key, in place: the intrinsics where the CPU has them, else the platform's.</summary>
-    private sealed class Gcm : IDisposable
-    {
-        private readonly AesGcmIntrinsics? _intrinsics;
-        private readonly AesGcm? _platform;
-
-        public Gcm(ReadOnlySpan<byte> key)
-        {
-            if (AesGcmIntrinsics.IsSupported)
-            {
-                _intrinsics = new AesGcmIntrinsics(key);
-            }
-            else
-            {
-                _platform = new AesGcm(key, TagSize);
-            }
-        }
-
-        public void Encrypt(ReadOnlySpan<byte> nonce, Span<byte> payload, Span<byte> tag, ReadOnlySpan<byte> aad)
-        {
-            if (_intrinsics is not null)
-            {
-                _intrinsics.Encrypt(nonce, payload, tag, aad);
-            }
-            else
-            {
-                _platform!.Encrypt(nonce, payload, payload, tag, aad);
-            }
-        }
-
-        public bool Decrypt(ReadOnlySpan<byte> nonce, Span<byte> payload, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
-        {
-            if (_intrinsics is not null)
-            {
-                return _intrinsics.Decrypt(nonce, payload, tag, aad);
-            }
-            try
-            {
-                _platform!.Decrypt(nonce, payload, tag, payload, aad);
-                return true;
-            }
-            catch (AuthenticationTagMismatchException)
-            {
-                // AesGcm has no non-throwing decrypt; a forged packet costs one caught exception there.
-                return false;
-            }
-        }
-
-        public void Dispose()
-        {
-            _intrinsics?.Dispose();
-            _platform?.Dispose();
-        }
     }
 
     /// <summary>RFC 7714 8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using BridgeRelay.Crypto;
 
 namespace Bridge.Srtp;
 

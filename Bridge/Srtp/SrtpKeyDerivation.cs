@@ -1,3 +1,5 @@
+using BridgeRelay.Crypto;
+
 namespace Bridge.Srtp;
 
 /// <summary>

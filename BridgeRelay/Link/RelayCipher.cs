@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using BridgeRelay.Crypto;
 
 namespace BridgeRelay.Link;
 
 /// <summary>
-/// AES-128-GCM protection of one relay link end: one key and nonce salt per direction, derived from the link key with HKDF-SHA256 (RFC 5869).
+/// AES-128-GCM protection of one relay link end: one key and nonce salt per direction, derived from the link key with HKDF-SHA256 (RFC 5869),
+/// on the same <see cref="Aes128Gcm"/> as SRTP (AES-NI where present).
 /// Protect on one thread and unprotect on one thread (they share nothing); neither is safe to call concurrently with itself.
 /// </summary>
 public sealed class RelayCipher : IDisposable
@@ -16,13 +18,13 @@ public sealed class RelayCipher : IDisposable
     /// <summary>Length of the link key the control plane hands to both ends.</summary>
     public const int LinkKeyLength = 32;
 
-    private const int TagLength = 16;
+    private const int TagLength = Aes128Gcm.TagSize;
     private const int KeyLength = 16;
     private const int SaltLength = 4;
     private const int NonceLength = 12;
 
-    private readonly AesGcm _send;
-    private readonly AesGcm _receive;
+    private readonly Aes128Gcm _send;
+    private readonly Aes128Gcm _receive;
     private readonly uint _sendSalt;
     private readonly uint _receiveSalt;
     private ulong _sendSequence;
@@ -30,6 +32,12 @@ public sealed class RelayCipher : IDisposable
 
     /// <summary>Derives both directions' keys; the ids must be distinct, non-empty and free of '&gt;' so that the two HKDF infos can never coincide.</summary>
     public RelayCipher(ReadOnlySpan<byte> linkKey, uint linkId, string localBridgeId, string peerBridgeId)
+        : this(linkKey, linkId, localBridgeId, peerBridgeId, useIntrinsics: true)
+    {
+    }
+
+    /// <summary>As the public constructor; <paramref name="useIntrinsics"/> false forces the platform's AES-GCM (tests, benchmarks).</summary>
+    internal RelayCipher(ReadOnlySpan<byte> linkKey, uint linkId, string localBridgeId, string peerBridgeId, bool useIntrinsics)
     {
         ArgumentException.ThrowIfNullOrEmpty(localBridgeId);
         ArgumentException.ThrowIfNullOrEmpty(peerBridgeId);
@@ -50,12 +58,15 @@ public sealed class RelayCipher : IDisposable
         }
 
         LinkId = linkId;
-        (_send, _sendSalt) = DeriveDirection(linkKey, localBridgeId, peerBridgeId);
-        (_receive, _receiveSalt) = DeriveDirection(linkKey, peerBridgeId, localBridgeId);
+        (_send, _sendSalt) = DeriveDirection(linkKey, localBridgeId, peerBridgeId, useIntrinsics);
+        (_receive, _receiveSalt) = DeriveDirection(linkKey, peerBridgeId, localBridgeId, useIntrinsics);
     }
 
     /// <summary>The link id this cipher writes and accepts.</summary>
     public uint LinkId { get; }
+
+    /// <summary>True when both directions run on AES-NI rather than the platform's AES-GCM.</summary>
+    internal bool UsesIntrinsics => _send.UsesIntrinsics && _receive.UsesIntrinsics;
 
     /// <summary>Sequence number of the last datagram protected; 0 before the first.</summary>
     public ulong LastSentSequence => _sendSequence;
@@ -84,10 +95,13 @@ public sealed class RelayCipher : IDisposable
 
         ulong sequence = ++_sendSequence;
         Span<byte> datagram = destination[..length];
+        Span<byte> body = datagram[RelayHeader.Length..^TagLength];
+        // The cipher works in place: a payload elsewhere is moved into the datagram first (a no-op when already there).
+        payload.CopyTo(body);
         new RelayHeader(kind, hopCount, linkId, sequence, conferenceId, sourceId, flags).Write(datagram);
         Span<byte> nonce = stackalloc byte[NonceLength];
         WriteNonce(nonce, _sendSalt, sequence);
-        _send.Encrypt(nonce, payload, datagram[RelayHeader.Length..^TagLength], datagram[^TagLength..], datagram[..RelayHeader.Length]);
+        _send.Encrypt(nonce, body, datagram[^TagLength..], datagram[..RelayHeader.Length]);
         written = length;
         return true;
     }
@@ -119,13 +133,8 @@ public sealed class RelayCipher : IDisposable
         Span<byte> nonce = stackalloc byte[NonceLength];
         WriteNonce(nonce, _receiveSalt, header.Sequence);
         Span<byte> body = datagram[RelayHeader.Length..^TagLength];
-        try
+        if (!_receive.Decrypt(nonce, body, datagram[^TagLength..], datagram[..RelayHeader.Length]))
         {
-            _receive.Decrypt(nonce, body, datagram[^TagLength..], body, datagram[..RelayHeader.Length]);
-        }
-        catch (CryptographicException)
-        {
-            // AesGcm reports a tag mismatch only by throwing (and zeroes the output).
             return RelayUnprotectResult.BadTag;
         }
 
@@ -151,12 +160,12 @@ public sealed class RelayCipher : IDisposable
         _receive.Dispose();
     }
 
-    private static (AesGcm Aead, uint Salt) DeriveDirection(ReadOnlySpan<byte> linkKey, string senderId, string receiverId)
+    private static (Aes128Gcm Aead, uint Salt) DeriveDirection(ReadOnlySpan<byte> linkKey, string senderId, string receiverId, bool useIntrinsics)
     {
         byte[] info = Encoding.UTF8.GetBytes($"xxl-relay v1 {senderId}>{receiverId}");
         Span<byte> okm = stackalloc byte[KeyLength + SaltLength];
         HKDF.DeriveKey(HashAlgorithmName.SHA256, linkKey, okm, ReadOnlySpan<byte>.Empty, info);
-        var aead = new AesGcm(okm[..KeyLength], TagLength);
+        var aead = new Aes128Gcm(okm[..KeyLength], useIntrinsics);
         uint salt = BinaryPrimitives.ReadUInt32BigEndian(okm[KeyLength..]);
         CryptographicOperations.ZeroMemory(okm);
         return (aead, salt);

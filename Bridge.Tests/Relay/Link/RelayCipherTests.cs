@@ -52,6 +52,32 @@ public class RelayCipherTests
     }
 
     [Fact]
+    public void An_end_on_the_platforms_AES_GCM_and_one_on_AES_NI_understand_each_other()
+    {
+        // A link between a bridge on AES-NI and one without (or an older release on OpenSSL) carries the same bytes.
+        using RelayCipher fast = A();
+        using RelayCipher platform = new(Key, LinkId, "bridge-b", "bridge-a", useIntrinsics: false);
+        Assert.True(fast.UsesIntrinsics, "this machine has AES-NI and PCLMULQDQ; relay links use them as SRTP does");
+        Assert.False(platform.UsesIntrinsics);
+        for (int length = 0; length <= 1300; length += 53)
+        {
+            byte[] payload = [.. Enumerable.Range(0, length).Select(i => (byte)(i * 13 + length))];
+            byte[] down = Protect(fast, payload);
+            Assert.Equal(RelayUnprotectResult.Ok, platform.Unprotect(down, out _, out int offset, out int count));
+            Assert.Equal(payload, down.AsSpan(offset, count).ToArray());
+            byte[] up = Protect(platform, payload);
+            Assert.Equal(RelayUnprotectResult.Ok, fast.Unprotect(up, out _, out offset, out count));
+            Assert.Equal(payload, up.AsSpan(offset, count).ToArray());
+        }
+        byte[] forged = Protect(platform, "forged"u8);
+        forged[^1] ^= 1;
+        Assert.Equal(RelayUnprotectResult.BadTag, fast.Unprotect(forged, out _, out _, out _));
+        forged = Protect(fast, "forged"u8);
+        forged[^1] ^= 1;
+        Assert.Equal(RelayUnprotectResult.BadTag, platform.Unprotect(forged, out _, out _, out _));
+    }
+
+    [Fact]
     public void Sequence_starts_at_one_and_increases_per_datagram()
     {
         using RelayCipher a = A();

@@ -8,14 +8,14 @@ using X86Pclmulqdq = System.Runtime.Intrinsics.X86.Pclmulqdq;
 using X86Sse2 = System.Runtime.Intrinsics.X86.Sse2;
 using X86Ssse3 = System.Runtime.Intrinsics.X86.Ssse3;
 
-namespace Bridge.Srtp;
+namespace BridgeRelay.Crypto;
 
 /// <summary>
 /// AES-128-GCM (NIST SP 800-38D) with a 12-byte nonce and a 16-byte tag, in place, on AES-NI and PCLMULQDQ: no call
 /// into OpenSSL per packet (whose per-call setup cost more than the cipher itself with thousands of receivers), a
 /// state of 11 round keys and 4 hash-key powers per key, and a failed tag answered with false, not an exception.
 /// GHASH works on byte-reflected blocks (Intel's carry-less multiplication white paper) and folds four blocks into
-/// one reduction. Used where <see cref="IsSupported"/>; <see cref="AesGcmTransform"/> falls back to <see cref="AesGcm"/>.
+/// one reduction. Used where <see cref="IsSupported"/>; <see cref="Aes128Gcm"/> falls back to <see cref="AesGcm"/>.
 /// </summary>
 internal sealed class AesGcmIntrinsics : IDisposable
 {

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using X86Aes = System.Runtime.Intrinsics.X86.Aes;
 using X86Sse2 = System.Runtime.Intrinsics.X86.Sse2;
 
-namespace Bridge.Srtp;
+namespace BridgeRelay.Crypto;
 
 /// <summary>
 /// AES-128 in SRTP counter mode (RFC 3711 4.1.1): XORs data with E(k, IV + i), where the 16-bit block
