@@ -21,11 +21,24 @@ public sealed class BridgeOptionsValidatorTests
     [InlineData("MaxConcurrentHandshakes", "0", "Bridge:MaxConcurrentHandshakes must be 1..10000, got 0")]
     [InlineData("ReceiveLoops", "65", "Bridge:ReceiveLoops must be 0 (one per core) to 64, got 65")]
     [InlineData("ReceiveLoops", "-1", "Bridge:ReceiveLoops must be 0 (one per core) to 64, got -1")]
+    [InlineData("CapacityPacketsPerSecond", "99", "Bridge:CapacityPacketsPerSecond must be 0 (100000 per media loop) or 100..100000000, got 99")]
+    [InlineData("CapacityPacketsPerSecond", "-1", "Bridge:CapacityPacketsPerSecond must be 0 (100000 per media loop) or 100..100000000, got -1")]
     public void Bad_values_fail_start_up_naming_the_key(string key, string value, string message)
     {
         // Validation runs before anything binds a port.
         var ex = Assert.Throws<OptionsValidationException>(() => BridgeHost.Build([$"--Bridge:{key}={value}"]));
         Assert.Contains(ex.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, 1, 100_000)]
+    [InlineData(0, 8, 800_000)]
+    [InlineData(250_000, 8, 250_000)]
+    public void Capacity_defaults_to_100000_packets_per_second_per_media_loop(int configured, int loops, int effective)
+    {
+        var options = new BridgeOptions { CapacityPacketsPerSecond = configured, ReceiveLoops = loops };
+        Assert.True(new BridgeOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(effective, options.EffectiveCapacityPacketsPerSecond);
     }
 
     [Fact]

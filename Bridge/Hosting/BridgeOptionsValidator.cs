@@ -37,7 +37,7 @@ public sealed class BridgeOptionsValidator : IValidateOptions<BridgeOptions>
         Check(options.SignalingUrl is null || (Uri.TryCreate(options.SignalingUrl, UriKind.Absolute, out var signaling) && signaling.Scheme is "http" or "https"), nameof(options.SignalingUrl), $"must be an http(s) URL when set, got '{options.SignalingUrl}'");
         Check(!options.RequireSignaling || options.SignalingUrl is not null, nameof(options.SignalingUrl), $"must be set when {BridgeOptions.Section}:{nameof(options.RequireSignaling)} is true (the main signaling node's URL, e.g. http://10.0.0.2:7070)");
         Check(IsId(options.Region), nameof(options.Region), $"must be 1..64 characters of A-Z a-z 0-9 - _ ., got '{options.Region}'");
-        Check(options.CapacityPacketsPerSecond is >= 100 and <= 100_000_000, nameof(options.CapacityPacketsPerSecond), $"must be 100..100000000, got {options.CapacityPacketsPerSecond}");
+        Check(options.CapacityPacketsPerSecond is 0 or (>= 100 and <= 100_000_000), nameof(options.CapacityPacketsPerSecond), $"must be 0 (100000 per media loop) or 100..100000000, got {options.CapacityPacketsPerSecond}");
         Check(options.ReportIntervalSeconds is >= 1 and <= 60, nameof(options.ReportIntervalSeconds), $"must be 1..60, got {options.ReportIntervalSeconds}");
         Check(options.ReceiveLoops is >= 0 and <= Conferences.Conference.MaxLoops, nameof(options.ReceiveLoops), $"must be 0 (one per core) to {Conferences.Conference.MaxLoops}, got {options.ReceiveLoops}");
         Check(options.SrtpProfiles.All(Enum.IsDefined) && options.SrtpProfiles.Distinct().Count() == options.SrtpProfiles.Count, nameof(options.SrtpProfiles), "must list distinct known profiles (AeadAes128Gcm, AesCm128HmacSha1Tag80)");

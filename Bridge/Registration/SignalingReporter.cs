@@ -69,7 +69,7 @@ public sealed partial class SignalingReporter : BackgroundService
             () => counters.Total() is var total ? total.PacketsIn + total.PacketsOut : 0,
             options.StressIncludesCpu ? ProcessCpu : null,
             Environment.ProcessorCount,
-            options.CapacityPacketsPerSecond,
+            options.EffectiveCapacityPacketsPerSecond,
             time);
     }
 
@@ -124,7 +124,7 @@ public sealed partial class SignalingReporter : BackgroundService
         apiUrl,
         _options.EffectiveAdvertisedAddress,
         _conferences.MediaPort,
-        _options.CapacityPacketsPerSecond,
+        _options.EffectiveCapacityPacketsPerSecond,
         sample.Stress,
         sample.PacketRatePps,
         _conferences.EndpointCount,

@@ -60,7 +60,7 @@ public static class SignalingFleet
         var defaults = new FleetOptions();
         var viewerBridges = Math.Max(1, o.Bridges - 1);
         var perBridge = (double)(o.Viewers + o.Publishers) / viewerBridges;
-        var capacityPps = new BridgeOptions().CapacityPacketsPerSecond;
+        var capacityPps = new BridgeOptions().EffectiveCapacityPacketsPerSecond;
         var endpointPps = (int)Math.Clamp(capacityPps * StressThreshold / (perBridge * 1.5), 1, defaults.EndpointPacketsPerSecond);
         return new FleetOptions
         {

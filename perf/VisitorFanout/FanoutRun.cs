@@ -128,7 +128,7 @@ public static class FanoutRun
         ArgumentNullException.ThrowIfNull(o);
         var defaults = new FleetOptions();
         var perBridge = (double)o.Visitors / Math.Max(1, o.Bridges - 1);
-        var endpointPps = (int)Math.Clamp(new BridgeOptions().CapacityPacketsPerSecond * 0.8 / (perBridge * 1.5), 1, defaults.EndpointPacketsPerSecond);
+        var endpointPps = (int)Math.Clamp(new BridgeOptions().EffectiveCapacityPacketsPerSecond * 0.8 / (perBridge * 1.5), 1, defaults.EndpointPacketsPerSecond);
         return new FleetOptions
         {
             Bridges = o.Bridges,
