@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Bridge.Tests.Registration;
+using Bridge.Tests.Signaling.Tenants;
 using Microsoft.Playwright;
+using Signaling.Tenants;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Browser;
@@ -90,6 +92,25 @@ public sealed class WebClientTests : IClassFixture<ChromiumFixture>
         await ann.Page.ClickAsync("#mic");
         Assert.Equal("Unmute microphone", await ann.TextAsync("#mic"));
         await vera.WaitTextAsync("#tiles .tile:first-child .muted", "mic off", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_tokens_name_replaces_the_typed_one_in_the_form_and_the_shared_link()
+    {
+        await using var fleet = await WebFleet.StartAsync(Room, maxParticipants: 2, bridges: 1,
+            o => o.Tenants["acme"] = new TenantOptions { JwtSecret = Tokens.Secret });
+        await using var context = await _chromium.Browser.NewContextAsync();
+        var token = Tokens.For("town-hall", name: "Dr. Ann Example");
+
+        // Mallory types her name into a link that carries Ann's token: the room knows her by the token's name, and so does her page.
+        var page = await ConferencePage.OpenAsync(context, fleet.PageUrl($"/?room={Room}&name=Mallory&visitor=1&autojoin=1&token={token}&{Small}"), "mallory", _output);
+        Assert.Equal("visitor", await page.WaitJoinedAsync());
+        Assert.Equal("Dr. Ann Example", await page.StateAsync("name"));
+        Assert.Equal("Dr. Ann Example", await page.Page.InputValueAsync("#name"));
+        var link = System.Web.HttpUtility.ParseQueryString(new Uri(page.Page.Url).Query);
+        Assert.Equal("Dr. Ann Example", link["name"]);
+        Assert.Equal(token, link["token"]);
+        Assert.Equal("1", link["visitor"]);
     }
 
     [Fact]

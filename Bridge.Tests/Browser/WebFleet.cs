@@ -5,6 +5,7 @@ using Bridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Signaling.Assignment;
 using Signaling.Clients;
+using Signaling.Hosting;
 
 namespace Bridge.Tests.Browser;
 
@@ -38,14 +39,16 @@ public sealed class WebFleet : IAsyncDisposable
     /// <summary>
     /// Starts the main node seating <paramref name="maxParticipants"/> in <paramref name="room"/> (later joiners are visitors) and
     /// <paramref name="bridges"/> bridges registered with it. Every bridge counts one endpoint of capacity, so a bridge's own recent
-    /// endpoints outweigh CPU noise in the reported stress and visitors go to the least used bridge.
+    /// endpoints outweigh CPU noise in the reported stress and visitors go to the least used bridge. <paramref name="configure"/>
+    /// adds to the node's options (tenants, say).
     /// </summary>
-    public static async Task<WebFleet> StartAsync(string room, int maxParticipants, int bridges)
+    public static async Task<WebFleet> StartAsync(string room, int maxParticipants, int bridges, Action<SignalingOptions>? configure = null)
     {
         var signaling = await TestSignaling.StartAsync(o =>
         {
             o.EndpointPacketsPerSecond = 1_000_000;
             o.MaxParticipants = maxParticipants;
+            configure?.Invoke(o);
         });
 
         // The host seats by RoomPolicies; the room override makes the threshold hold whether or not the option is wired to them.

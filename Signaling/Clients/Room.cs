@@ -124,7 +124,7 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
             var stage = StageLocked();
             var list = stage.Participants.Select(m => new ParticipantInfo(m.Id, m.Name)).ToList();
             var role = member.Visitor ? ParticipantRole.Visitor : ParticipantRole.Participant;
-            member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, VisitorTotalLocked()) { Moderator = member.Moderator });
+            member.Connection.Send(new JoinedMessage(requestId, role, Name, member.Id, list, VisitorTotalLocked()) { Moderator = member.Moderator, Name = member.Name });
             Chat.Welcome(member);
             Polls.Welcome(member);
             if (member.Visitor)

@@ -36,6 +36,7 @@ public static class ServerMessageWriter
                 json.WriteString("role"u8, joined.Role == ParticipantRole.Visitor ? "visitor"u8 : "participant"u8);
                 json.WriteString("room"u8, joined.Room.ToString());
                 json.WriteString("you"u8, joined.You);
+                json.WriteString("name"u8, joined.Name);
                 json.WriteStartArray("participants"u8);
                 foreach (var participant in joined.Participants)
                 {

@@ -43,6 +43,9 @@ public sealed record JoinedMessage(
 {
     /// <summary>Whether this client holds moderator rights in the room (its token's claim, or first participant of an open tenant).</summary>
     public bool Moderator { get; init; }
+
+    /// <summary>The display name the room knows this client by: the typed one, or its token's name (which replaces it).</summary>
+    public string Name { get; init; } = "";
 }
 
 /// <summary><c>redirect</c>: join again at <paramref name="Url"/> (a visitor node); the server closes after sending it.</summary>

@@ -39,11 +39,8 @@ function join(room, name, visitor) {
   $('form-error').textContent = problem ?? '';
   $('form-error').hidden = !problem;
   if (problem) return;
-  const link = new URLSearchParams({ room, name: name.trim() });
-  if (visitor) link.set('visitor', '1');
   const token = params.get('token') || undefined;
-  if (token) link.set('token', token);
-  history.replaceState(null, '', `?${link}`);
+  share(room, name.trim(), visitor);
   session = new Session({ room, name: name.trim(), visitor, token, width: width || 640, height: height || 360 }, socketUrl('/ws', location.origin));
   window.conference = session.state;
   // Test hooks: what the chat shows and the reaction counts received.
@@ -58,8 +55,22 @@ function join(room, name, visitor) {
   render();
 }
 
+/** Puts the shareable link of this join in the address bar: room, name, the watch-only choice and the opening link's token. */
+function share(room, name, visitor) {
+  const link = new URLSearchParams({ room, name });
+  if (visitor) link.set('visitor', '1');
+  const token = params.get('token');
+  if (token) link.set('token', token);
+  history.replaceState(null, '', `?${link}`);
+}
+
 function render() {
   const s = session.state;
+  // A token's name replaces the typed one: the form and the link follow, so what is shared is who joined.
+  if (s.name && s.name !== $('name').value.trim()) {
+    $('name').value = s.name;
+    share(s.room, s.name, $('watch-only').checked);
+  }
   document.title = s.room;
   $('title').textContent = s.room;
   $('join-form').hidden = !s.ended;

@@ -83,7 +83,7 @@ export class Session {
     this.#nodeUrl = home;
     this.#wantsVisitor = !!request.visitor;
     this.state = {
-      role: null, node: null, you: null, room: request.room, pc: null, visitorCount: 0, stage: [], moderator: false,
+      role: null, node: null, you: null, name: null, room: request.room, pc: null, visitorCount: 0, stage: [], moderator: false,
       status: 'Connecting…', error: null, joins: 0, offers: 0, ws: null, audio: true, video: true, ended: false,
       // Tests (and curious developers) feed a server message to the handler as if it came over the socket.
       deliver: (message) => this.#handle(message),
@@ -214,6 +214,8 @@ export class Session {
     this.#redirects = 0;
     // Refusals are over once joined; why a would-be participant only watches stays said.
     Object.assign(this.state, { role: m.role, you: m.you, room: m.room, visitorCount: m.visitorCount, moderator: m.moderator === true, error: this.#cameraProblem });
+    // The name the room knows us by (a token's replaces the typed one); rejoins and a promotion send that one.
+    if (typeof m.name === 'string' && m.name) this.state.name = this.#request.name = m.name;
     this.state.joins++;
     // A rejoin keeps the role: a viewer must not start sending their camera because a seat happened to be free.
     this.#wantsVisitor = m.role === 'visitor';

@@ -35,12 +35,13 @@ public class ServerMessageWriterTests
     [Fact]
     public void Joined_as_participant_and_as_visitor()
     {
-        var root = Read(new JoinedMessage("j1", ParticipantRole.Participant, Room, "p-2", [new("p-1", "Ann \"A\" <b>"), new("p-2", "Zoë 🎉")], 1234) { Moderator = true }, "joined");
+        var root = Read(new JoinedMessage("j1", ParticipantRole.Participant, Room, "p-2", [new("p-1", "Ann \"A\" <b>"), new("p-2", "Zoë 🎉")], 1234) { Moderator = true, Name = "Zoë 🎉" }, "joined");
 
         Assert.Equal("j1", root.GetProperty("id").GetString());
         Assert.Equal("participant", root.GetProperty("role").GetString());
         Assert.Equal("acme/town-hall", root.GetProperty("room").GetString());
         Assert.Equal("p-2", root.GetProperty("you").GetString());
+        Assert.Equal("Zoë 🎉", root.GetProperty("name").GetString());
         var participants = root.GetProperty("participants").EnumerateArray().ToArray();
         Assert.Equal(2, participants.Length);
         Assert.Equal("p-1", participants[0].GetProperty("id").GetString());

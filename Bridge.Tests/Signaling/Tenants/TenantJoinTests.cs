@@ -165,10 +165,11 @@ public sealed class TenantJoinTests : IAsyncDisposable
 
         // Mallory types a name, but her token says who she is.
         await ann.SendAsync(Tokens.Join(Room, "Mallory", Tokens.For("town-hall", moderator: true, issued: Now, name: "  Dr. Ann Example ")));
-        await ann.ExpectAsync("joined");
+        // The joiner is told the name it goes by (its page shows and shares that one).
+        Assert.Equal("Dr. Ann Example", (await ann.ExpectAsync("joined")).GetProperty("name").GetString());
         // A token name the protocol would refuse (control characters) is ignored: the typed name stays.
         await bob.SendAsync(Tokens.Join(Room, "Bob", Tokens.For("town-hall", issued: Now, name: "Bo\u0007b")));
-        await bob.ExpectAsync("joined");
+        Assert.Equal("Bob", (await bob.ExpectAsync("joined")).GetProperty("name").GetString());
         Assert.Equal([("Dr. Ann Example", true), ("Bob", false)], Roles(await StageWithAsync(bob, 2)));
     }
 
