@@ -69,6 +69,19 @@ public class BridgeRegistryTests
     }
 
     [Fact]
+    public void A_bridge_reporting_every_20_s_stays_alive_between_its_reports()
+    {
+        // Signaling expects 5 s; the bridge says 20 s: three of its intervals, not three of signaling's, take it out.
+        _registry.Accept(Report("b1") with { ReportIntervalSeconds = 20 });
+        _time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Empty(_registry.Sweep());
+        Assert.False(_registry.Accept(Report("b1") with { ReportIntervalSeconds = 20 }));
+        Assert.Equal("alive", _registry.List()[0].State);
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal("b1", Assert.Single(_registry.Sweep()).BridgeId);
+    }
+
+    [Fact]
     public void A_tiny_capacity_still_counts_one_endpoint()
     {
         _registry.Accept(Report("b1", capacity: 1));

@@ -34,6 +34,9 @@ public class BridgeReportParserTests
     {
         Assert.True(Parse(Valid, out var r, out var error), error);
         Assert.Equal(new BridgeReport("b1", "eu-west", "http://10.0.0.5:8080", "203.0.113.7", 10000, 200000, 0.25, 50000, 120, 3, 2), r);
+        // The report interval is optional (older bridges do not send it) and read when present.
+        Assert.True(Parse(With("reportIntervalSeconds", 10), out r, out error), error);
+        Assert.Equal(10, r!.ReportIntervalSeconds);
     }
 
     [Theory]
@@ -80,6 +83,10 @@ public class BridgeReportParserTests
         { "endpoints", "3000000000" },
         { "conferences", "true" },
         { "relays", "[]" },
+        { "reportIntervalSeconds", "0" },
+        { "reportIntervalSeconds", "61" },
+        { "reportIntervalSeconds", "\"5\"" },
+        { "reportIntervalSeconds", "null" },
     };
 
     [Theory]

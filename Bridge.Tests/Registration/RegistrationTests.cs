@@ -44,6 +44,7 @@ public class RegistrationTests
         Assert.Equal(bridge.MediaEndPoint.Port, listed.GetProperty("mediaPort").GetInt32());
         Assert.Equal("127.0.0.1", listed.GetProperty("mediaHost").GetString());
         Assert.Equal(300_000, listed.GetProperty("capacityPps").GetDouble());
+        Assert.Equal(1, listed.GetProperty("reportIntervalSeconds").GetInt32());
         // CPU counts into stress, and this test process runs many tests at once: only the documented clamp is certain.
         Assert.InRange(listed.GetProperty("stress").GetDouble(), 0, StressMeter.MaxStress);
         Assert.Equal("reg-a", signaling.Registry.Selector.ChooseCore(RoomName.Parse("acme/room")).BridgeId);

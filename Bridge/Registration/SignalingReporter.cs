@@ -129,7 +129,8 @@ public sealed partial class SignalingReporter : BackgroundService
         sample.PacketRatePps,
         _conferences.EndpointCount,
         _conferences.Conferences.Count,
-        _relays.Links.Length);
+        _relays.Links.Length,
+        _options.ReportIntervalSeconds);
 
     private async Task SendAsync(HttpClient http, Uri target, BridgeReport report, CancellationToken stoppingToken)
     {

@@ -15,6 +15,7 @@ namespace BridgeRelay.Contracts;
 /// <param name="Endpoints">Endpoints it holds.</param>
 /// <param name="Conferences">Conferences it holds.</param>
 /// <param name="Relays">Relay links it has.</param>
+/// <param name="ReportIntervalSeconds">Seconds between its reports (Bridge:ReportIntervalSeconds); 0 when the bridge did not say (an older release).</param>
 public sealed record BridgeReport(
     string BridgeId,
     string Region,
@@ -26,4 +27,5 @@ public sealed record BridgeReport(
     double PacketRatePps,
     int Endpoints,
     int Conferences,
-    int Relays);
+    int Relays,
+    int ReportIntervalSeconds = 0);

@@ -61,9 +61,12 @@ public sealed class BridgeSelector
 
     /// <summary>
     /// Registers a bridge (or updates region and capacity of a known one); counts as a sign of life. A new bridge starts at stress 0.
-    /// <paramref name="capacity"/> is the endpoints the bridge is sized for.
+    /// <paramref name="capacity"/> is the endpoints the bridge is sized for. <paramref name="reportInterval"/> is how often the bridge
+    /// says it reports: when that is longer than <see cref="BridgeSelectorOptions.ReportInterval"/> the bridge is out only after
+    /// <see cref="BridgeSelectorOptions.MissedReportsBeforeOut"/> of its own intervals, so a slower bridge does not flap; a shorter one
+    /// changes nothing (a busy bridge's late reports must not take it out sooner than configured).
     /// </summary>
-    public void Register(string bridgeId, string region, int capacity)
+    public void Register(string bridgeId, string region, int capacity, TimeSpan reportInterval = default)
     {
         AssignmentIds.RequireNodeId(bridgeId, nameof(bridgeId));
         AssignmentIds.RequireNodeId(region, nameof(region));
@@ -78,6 +81,7 @@ public sealed class BridgeSelector
 
             bridge.Region = region;
             bridge.Capacity = capacity;
+            bridge.SilenceLimit = reportInterval > Options.ReportInterval ? reportInterval * Options.MissedReportsBeforeOut : _silenceLimit;
             bridge.LastSeen = _time.GetTimestamp();
         }
     }
@@ -277,7 +281,7 @@ public sealed class BridgeSelector
             ? bridge
             : throw new AssignmentException(AssignmentError.UnknownBridge, $"bridge \"{bridgeId}\" is not registered");
 
-    private bool IsAlive(Bridge bridge, long now) => _time.GetElapsedTime(bridge.LastSeen, now) < _silenceLimit;
+    private bool IsAlive(Bridge bridge, long now) => _time.GetElapsedTime(bridge.LastSeen, now) < bridge.SilenceLimit;
 
     private bool IsFailed(Bridge bridge, long now) => bridge.FailedAt is { } failedAt && _time.GetElapsedTime(failedAt, now) < Options.FailureHold;
 
@@ -310,6 +314,9 @@ public sealed class BridgeSelector
         public int Endpoints { get; set; }
 
         public long LastSeen { get; set; }
+
+        /// <summary>Silence after which the bridge is out: the configured limit, or more for a bridge that reports less often.</summary>
+        public TimeSpan SilenceLimit { get; set; }
 
         public long? FailedAt { get; set; }
 

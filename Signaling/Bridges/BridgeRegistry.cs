@@ -62,7 +62,7 @@ public sealed class BridgeRegistry
         lock (_lock)
         {
             var known = _entries.TryGetValue(report.BridgeId, out var entry) && !entry.Out;
-            Selector.Register(report.BridgeId, report.Region, CapacityEndpoints(report));
+            Selector.Register(report.BridgeId, report.Region, CapacityEndpoints(report), TimeSpan.FromSeconds(report.ReportIntervalSeconds));
             Selector.Report(report.BridgeId, new BridgeStats(report.Stress, report.Endpoints));
             _entries[report.BridgeId] = new Entry(report, _time.GetTimestamp(), Out: false);
             return !known;

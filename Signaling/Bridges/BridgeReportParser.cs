@@ -13,6 +13,9 @@ public static class BridgeReportParser
     /// <summary>Highest stress accepted; bridges clamp to 1.5, anything far above is a broken reporter.</summary>
     public const double MaxStress = 100;
 
+    /// <summary>Longest report interval a bridge may announce (Bridge:ReportIntervalSeconds allows 1..60).</summary>
+    public const int MaxReportIntervalSeconds = 60;
+
     private const int MaxIdLength = 64;
     private const int MaxUrlLength = 2048;
 
@@ -64,7 +67,7 @@ public static class BridgeReportParser
 
             var fields = new Fields(root);
             string? bridgeId = null, region = null, apiUrl = null, mediaHost = null;
-            int mediaPort = 0, endpoints = 0, conferences = 0, relays = 0;
+            int mediaPort = 0, endpoints = 0, conferences = 0, relays = 0, interval = 0;
             double capacity = 0, stress = 0, packetRate = 0;
             var ok =
                 fields.String("bridgeId", s => s == routeId, "must equal the id in the URL", out bridgeId)
@@ -77,14 +80,15 @@ public static class BridgeReportParser
                 && fields.Number("packetRatePps", v => v >= 0, "must be a non-negative number", out packetRate)
                 && fields.Int("endpoints", 0, int.MaxValue, out endpoints)
                 && fields.Int("conferences", 0, int.MaxValue, out conferences)
-                && fields.Int("relays", 0, int.MaxValue, out relays);
+                && fields.Int("relays", 0, int.MaxValue, out relays)
+                && fields.OptionalInt("reportIntervalSeconds", 1, MaxReportIntervalSeconds, out interval);
             if (!ok)
             {
                 error = fields.Error;
                 return false;
             }
 
-            report = new BridgeReport(bridgeId!, region!, apiUrl!, mediaHost!, mediaPort, capacity, stress, packetRate, endpoints, conferences, relays);
+            report = new BridgeReport(bridgeId!, region!, apiUrl!, mediaHost!, mediaPort, capacity, stress, packetRate, endpoints, conferences, relays, interval);
             error = "";
             return true;
         }
@@ -115,6 +119,13 @@ public static class BridgeReportParser
             value = 0;
             return (root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out value) && value >= min && value <= max)
                 || Fail(name, $"must be an integer in {min}..{max}");
+        }
+
+        /// <summary>Like <see cref="Int"/>, but an absent field is fine and reads as 0.</summary>
+        public bool OptionalInt(string name, int min, int max, out int value)
+        {
+            value = 0;
+            return !root.TryGetProperty(name, out _) || Int(name, min, max, out value);
         }
 
         public bool Number(string name, Func<double, bool> valid, string rule, out double value)

@@ -35,6 +35,11 @@ public static partial class BridgeRoutes
             }
 
             LogRegistered(log, id, report.Region, report.ApiUrl, report.CapacityPps);
+            var expected = (int)registry.Selector.Options.ReportInterval.TotalSeconds;
+            if (report.ReportIntervalSeconds != 0 && report.ReportIntervalSeconds != expected)
+            {
+                LogIntervalMismatch(log, id, report.ReportIntervalSeconds, expected, registry.Selector.Options.MissedReportsBeforeOut * Math.Max(expected, report.ReportIntervalSeconds));
+            }
             return Results.Created($"/bridges/{id}", new { bridgeId = id, registered = true });
         });
 
@@ -54,6 +59,7 @@ public static partial class BridgeRoutes
             b.Report.Endpoints,
             b.Report.Conferences,
             b.Report.Relays,
+            b.Report.ReportIntervalSeconds,
             b.SecondsSinceReport,
         })));
     }
@@ -78,4 +84,7 @@ public static partial class BridgeRoutes
 
     [LoggerMessage(Level = LogLevel.Information, Message = "bridge {BridgeId} registered: region {Region}, api {ApiUrl}, capacity {CapacityPps} pps")]
     private static partial void LogRegistered(ILogger logger, string bridgeId, string region, string apiUrl, double capacityPps);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bridge {BridgeId} reports every {BridgeSeconds} s but Signaling:ReportIntervalSeconds is {SignalingSeconds}: it counts as out after {OutSeconds} s of silence; set Bridge:ReportIntervalSeconds and Signaling:ReportIntervalSeconds alike")]
+    private static partial void LogIntervalMismatch(ILogger logger, string bridgeId, int bridgeSeconds, int signalingSeconds, int outSeconds);
 }

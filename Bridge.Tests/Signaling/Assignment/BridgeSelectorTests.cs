@@ -200,6 +200,25 @@ public class BridgeSelectorTests
     }
 
     [Fact]
+    public void A_bridge_that_reports_less_often_is_out_after_three_of_its_own_intervals_and_a_faster_one_after_three_configured()
+    {
+        // Signaling expects a report every 5 s; "slow" says it reports every 20 s, "fast" every second.
+        var selector = NewSelector();
+        selector.Register("slow", "eu", capacity: 100, reportInterval: TimeSpan.FromSeconds(20));
+        selector.Register("fast", "eu", capacity: 100, reportInterval: TimeSpan.FromSeconds(1));
+        selector.Register("old", "eu", capacity: 100);
+
+        // 15 s of silence: three configured intervals take out the fast bridge and the one that did not say, not the slow one.
+        _time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(["fast", "old"], selector.Sweep().Select(l => l.BridgeId).Order(StringComparer.Ordinal));
+        _time.Advance(TimeSpan.FromSeconds(44.9));
+        Assert.Empty(selector.Sweep());
+        Assert.Equal("slow", selector.ChooseCore(X).BridgeId);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal("slow", Assert.Single(selector.Sweep()).BridgeId);
+    }
+
+    [Fact]
     public void Sweep_returns_the_conferences_whose_core_went_silent()
     {
         var selector = NewSelector();
