@@ -87,7 +87,7 @@ public sealed partial class PrometheusTests
             Assert.Contains("SUCCESS: 1 rule files found", config.StdOut, StringComparison.Ordinal);
             var rules = Tools.Run(promtool, ["check", "rules", "alerts.yml"], Limit, dir);
             Assert.True(rules.ExitCode == 0, rules.ToString());
-            Assert.Contains("SUCCESS: 6 rules found", rules.StdOut, StringComparison.Ordinal);
+            Assert.Contains("SUCCESS: 7 rules found", rules.StdOut, StringComparison.Ordinal);
         }
         finally
         {
@@ -104,6 +104,7 @@ public sealed partial class PrometheusTests
         Assert.Contains("expr: bridge_relay_links{state=\"down\"} > 0", rules, StringComparison.Ordinal);
         Assert.Contains("expr: up{job=\"xxlmeet-visitors\"} == 0", rules, StringComparison.Ordinal);
         Assert.Contains("expr: rate(bridge_dropped_packets_total{reason=\"hand_off_overflow\"}[5m]) > 0", rules, StringComparison.Ordinal);
+        Assert.Contains("expr: signaling_visitor_node_settings_differ == 1", rules, StringComparison.Ordinal);
     }
 
     [Fact]

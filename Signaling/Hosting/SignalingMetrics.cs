@@ -13,6 +13,7 @@ public sealed class SignalingMetrics
     private readonly Counter _joins;
     private readonly Gauge.Child _localVisitors;
     private readonly Gauge _nodeLoad;
+    private readonly Gauge _nodeSettingsDiffer;
     private readonly Counter _redirects;
     private readonly Histogram _joinSeconds;
     private readonly Gauge _conferences;
@@ -38,6 +39,7 @@ public sealed class SignalingMetrics
         // Labelled with the node id so a dashboard sums visitors over main and visitor nodes and still tells them apart.
         _localVisitors = factory.CreateGauge("signaling_visitors", "Visitors connected to this node's WebSocket, by node id.", "node").WithLabels(nodeId);
         _nodeLoad = factory.CreateGauge("signaling_visitor_node_load", "Main: visitors each visitor node reported in its last heartbeat.", "node");
+        _nodeSettingsDiffer = factory.CreateGauge("signaling_visitor_node_settings_differ", "Main: 1 while a visitor node holds other tenant or admission settings than main, by node.", "node");
         _redirects = factory.CreateCounter("signaling_redirects_total", "Joiners redirected to a visitor node, by node.", "node");
         _joinSeconds = factory.CreateHistogram("signaling_join_duration_seconds", "Time from a join request to joined (bridge endpoint ready), by role.",
             new HistogramConfiguration { LabelNames = ["role"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
@@ -72,6 +74,9 @@ public sealed class SignalingMetrics
 
     /// <summary>Main: the visitor count visitor node <paramref name="node"/> reported.</summary>
     public void SetNodeVisitors(string node, int count) => _nodeLoad.WithLabels(node).Set(count);
+
+    /// <summary>Main: 1 while a visitor node's heartbeat carries other fleet-wide settings than main's, else 0.</summary>
+    public void SetNodeSettingsDiffer(string node, bool differs) => _nodeSettingsDiffer.WithLabels(node).Set(differs ? 1 : 0);
 
     /// <summary>Counts one redirect to <paramref name="node"/>.</summary>
     public void CountRedirect(string node) => _redirects.WithLabels(node).Inc();

@@ -34,8 +34,11 @@ internal sealed record VisitorsPayload(long Epoch, long Seq, int Count);
 /// <summary>The visitors one visitor node holds in a room.</summary>
 internal sealed record NodeVisitorsPayload(int Count);
 
-/// <summary>A visitor node's heartbeat: visitors held, and redirected joiners that arrived since the last one.</summary>
-internal sealed record LoadPayload(int Visitors, int Arrived);
+/// <summary>
+/// A visitor node's heartbeat: visitors held, redirected joiners that arrived since the last one, and the fingerprint of
+/// its fleet-wide settings (<see cref="Tenants.FleetSettingsDigest"/>; null from a node that predates it).
+/// </summary>
+internal sealed record LoadPayload(int Visitors, int Arrived, string? Settings = null);
 
 /// <summary>A bridge the main node lost.</summary>
 internal sealed record BridgeLostPayload(string BridgeId);

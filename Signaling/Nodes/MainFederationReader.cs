@@ -29,6 +29,8 @@ internal sealed partial class MainFederationReader(
 
     private readonly Lock _lock = new();
     private readonly HashSet<string> _staleNodes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _differingNodes = new(StringComparer.Ordinal);
+    private readonly string _settings = Tenants.FleetSettingsDigest.Of(options);
 
     /// <inheritdoc/>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -107,12 +109,40 @@ internal sealed partial class MainFederationReader(
 
         nodes.Report(node, Math.Max(0, load.Visitors));
         metrics.SetNodeVisitors(node, load.Visitors);
+        CompareSettings(node, load.Settings);
         lock (_lock)
         {
             if (_staleNodes.Remove(node))
             {
                 LogNodeBack(log, node);
             }
+        }
+    }
+
+    /// <summary>Flags a node whose tenants or admission defaults differ from main's: once in the log, and as a gauge while they do.</summary>
+    private void CompareSettings(string node, string? settings)
+    {
+        if (settings is null)
+        {
+            // A node of an older release does not say.
+            return;
+        }
+
+        var differs = !string.Equals(settings, _settings, StringComparison.Ordinal);
+        metrics.SetNodeSettingsDiffer(node, differs);
+        bool changed;
+        lock (_lock)
+        {
+            changed = differs ? _differingNodes.Add(node) : _differingNodes.Remove(node);
+        }
+
+        if (changed && differs)
+        {
+            LogSettingsDiffer(log, node);
+        }
+        else if (changed)
+        {
+            LogSettingsAgree(log, node);
         }
     }
 
@@ -183,6 +213,12 @@ internal sealed partial class MainFederationReader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "visitor node {Node} is silent for {Seconds} s: no redirects to it and its visitors are no longer counted until it reports again")]
     private static partial void LogNodeStale(ILogger logger, string node, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "visitor node {Node} holds other tenant or admission settings than main (Signaling:Tenants, MaxParticipants, VisitorsEnabled, LiveRoom, MaxPromoted, AutoPromote): join tokens may be judged differently there; give every node the same")]
+    private static partial void LogSettingsDiffer(ILogger logger, string node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "visitor node {Node} now holds the same tenant and admission settings as main")]
+    private static partial void LogSettingsAgree(ILogger logger, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "visitor node {Node} reports again")]
     private static partial void LogNodeBack(ILogger logger, string node);

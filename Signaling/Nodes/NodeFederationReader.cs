@@ -103,10 +103,11 @@ internal sealed partial class NodeFederationReader(
     {
         using var timer = new PeriodicTimer(HeartbeatInterval, time);
         var stream = sync.Stream;
+        var settings = Tenants.FleetSettingsDigest.Of(options);
         do
         {
             var arrived = sync.TakeArrivals();
-            var load = new LoadPayload(metrics.LocalVisitors, arrived);
+            var load = new LoadPayload(metrics.LocalVisitors, arrived, settings);
             try
             {
                 // Not through the outbox: a heartbeat is absolute and periodic, so one lost while the bus is down needs no retry.
