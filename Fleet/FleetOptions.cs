@@ -38,4 +38,7 @@ public sealed record FleetOptions
 
     /// <summary>Packets per second one endpoint costs a bridge (signaling's bridge capacity in endpoints). Default 400.</summary>
     public int EndpointPacketsPerSecond { get; init; } = 400;
+
+    /// <summary>Seconds a visitor bridge stays in a room's relay tree without visitors of the room (<c>Signaling:IdleBranchSeconds</c>). Default 30.</summary>
+    public int IdleBranchSeconds { get; init; } = 30;
 }

@@ -159,6 +159,7 @@ public sealed class LocalSignalingFleet : IAsyncDisposable
             s.MaxVisitorsPerNode = o.MaxVisitorsPerNode;
             s.RelayFanOut = o.RelayFanOut;
             s.EndpointPacketsPerSecond = o.EndpointPacketsPerSecond;
+            s.IdleBranchSeconds = o.IdleBranchSeconds;
             s.Redis = o.Redis;
             s.Tenants = new(o.Tenants, StringComparer.Ordinal);
         }

@@ -305,8 +305,8 @@ public sealed partial class BridgeLossHandler : IDisposable
             var plan = room.Tree.Plan;
             foreach (var bridge in plan?.Bridges.Where(b => !plan.Cores.Contains(b)) ?? [])
             {
-                // Visitor nodes report per room, not per bridge: a room with visitors on nodes keeps its branches.
-                if (room.HasNodeVisitors || room.MembersOn(bridge).Any(m => m.Visitor))
+                // A visitor here or on a visitor node, or one placed since the last sweep (not counted anywhere yet), keeps it.
+                if (room.Tree.TakePlaced(bridge) || room.HasNodeVisitorsOn(bridge) || room.MembersOn(bridge).Any(m => m.Visitor))
                 {
                     continue;
                 }
@@ -338,7 +338,7 @@ public sealed partial class BridgeLossHandler : IDisposable
         try
         {
             // Checked again under the gate: a visitor may have been placed since the scan.
-            if (tree.Plan?.Contains(bridge) != true || room.MembersOn(bridge).Any(m => m.Visitor))
+            if (tree.Plan?.Contains(bridge) != true || tree.WasPlaced(bridge) || room.HasNodeVisitorsOn(bridge) || room.MembersOn(bridge).Any(m => m.Visitor))
             {
                 return;
             }

@@ -31,6 +31,9 @@ internal interface IRoomSync
     /// <summary>Main: the room's stage changed to <paramref name="stage"/> at <paramref name="version"/>.</summary>
     void StageChanged(Room room, RoomVersion version, StageMessage stage);
 
-    /// <summary>Main: the room's visitor total across nodes; visitor node: this node's visitor count in the room.</summary>
-    void VisitorsChanged(Room room, RoomVersion version, int count);
+    /// <summary>
+    /// Main: the room's visitor total across nodes; visitor node: this node's visitor count in the room and how many of them
+    /// each bridge holds (<paramref name="bridges"/>, empty on main), so main keeps the bridges they use in the room's tree.
+    /// </summary>
+    void VisitorsChanged(Room room, RoomVersion version, int count, IReadOnlyDictionary<string, int> bridges);
 }

@@ -37,6 +37,7 @@ internal sealed partial class RelayTreeEditor(BridgeRegistry bridges, BridgeApiC
             var plan = tree.Plan!;
             if (plan.Contains(bridge))
             {
+                tree.NotePlaced(bridge);
                 return true;
             }
 
@@ -57,6 +58,7 @@ internal sealed partial class RelayTreeEditor(BridgeRegistry bridges, BridgeApiC
             await links.AcquireAsync(parent, bridge, cancel).ConfigureAwait(false);
             tree.Links.Add((parent, bridge));
             tree.Plan = next;
+            tree.NotePlaced(bridge);
             return true;
         }
         finally

@@ -55,10 +55,13 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     private readonly List<RoomMember> _members = [];
     private readonly List<RoomMember> _visitors = [];
     private readonly Dictionary<string, int> _nodeVisitors = new(StringComparer.Ordinal);
+    // Per node, its visitors per bridge; null for a node that did not say (it then counts as on every bridge).
+    private readonly Dictionary<string, IReadOnlyDictionary<string, int>?> _nodeVisitorBridges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long? _lastVisitorsPush;
     private int _pushedVisitors;
+    private Dictionary<string, int> _pushedBridges = new(StringComparer.Ordinal);
     private ITimer? _visitorsTimer;
     private long _stageSeq;
     private long _visitorsSeq;
@@ -192,17 +195,20 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     }
 
     /// <summary>
-    /// Main: visitor node <paramref name="node"/> holds <paramref name="count"/> visitors of this room now. Returns whether
-    /// the node held any before and holds any now (the registry keeps the room while a node does).
+    /// Main: visitor node <paramref name="node"/> holds <paramref name="count"/> visitors of this room now, <paramref name="bridges"/>
+    /// of them per bridge (null: the node did not say). Returns whether the node held any before and holds any now (the registry
+    /// keeps the room while a node does).
     /// </summary>
-    public (bool Before, bool After) SetNodeVisitors(string node, int count)
+    public (bool Before, bool After) SetNodeVisitors(string node, int count, IReadOnlyDictionary<string, int>? bridges = null)
     {
         lock (_lock)
         {
             var before = _nodeVisitors.Remove(node) | _reserved.Remove(node);
+            _nodeVisitorBridges.Remove(node);
             if (count > 0)
             {
                 _nodeVisitors[node] = count;
+                _nodeVisitorBridges[node] = bridges;
             }
 
             VisitorsChangedLocked();
@@ -210,15 +216,15 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
         }
     }
 
-    /// <summary>Main: whether a visitor node holds (or is placing) visitors of this room.</summary>
-    public bool HasNodeVisitors
+    /// <summary>
+    /// Main: whether a visitor node holds visitors of this room on <paramref name="bridge"/>, by the nodes' last counts; a node
+    /// that reports no per-bridge figures (an older release) counts as being on every bridge.
+    /// </summary>
+    public bool HasNodeVisitorsOn(string bridge)
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                return _nodeVisitors.Count > 0 || _reserved.Count > 0;
-            }
+            return _nodeVisitorBridges.Values.Any(bridges => bridges is null || bridges.GetValueOrDefault(bridge) > 0);
         }
     }
 
@@ -349,25 +355,32 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
         }, null, wait, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Main: the total to this node's members and to the visitor nodes; visitor node: this node's count to main.</summary>
+    /// <summary>
+    /// Main: the total to this node's members and to the visitor nodes; visitor node: this node's count, and its visitors per
+    /// bridge, to main.
+    /// </summary>
     private void PushVisitorsLocked()
     {
         var count = sync.Remote ? _visitors.Count : VisitorTotalLocked();
+        var bridges = sync.Remote
+            ? _visitors.GroupBy(v => v.BridgeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal)
+            : new Dictionary<string, int>(StringComparer.Ordinal);
 
         // Changes that cancel out within the interval (one in, one out) need no push.
-        if (count == _pushedVisitors)
+        if (count == _pushedVisitors && bridges.Count == _pushedBridges.Count && !bridges.Except(_pushedBridges).Any())
         {
             return;
         }
 
         _pushedVisitors = count;
+        _pushedBridges = bridges;
         _lastVisitorsPush = time.GetTimestamp();
         if (!sync.Remote)
         {
             SendAllLocked(new VisitorsMessage(count));
         }
 
-        sync.VisitorsChanged(this, new RoomVersion(sync.Epoch, ++_visitorsSeq), count);
+        sync.VisitorsChanged(this, new RoomVersion(sync.Epoch, ++_visitorsSeq), count, bridges);
     }
 
     /// <summary>The members whose endpoint is on <paramref name="bridgeId"/>: participants first, then visitors.</summary>
@@ -392,6 +405,12 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
 
             member.BridgeId = bridgeId;
             member.BridgeApi = bridgeApi;
+            if (member.Visitor && sync.Remote)
+            {
+                // Main keeps a bridge in the room's tree while this node's visitors are on it: tell it where they are now.
+                VisitorsChangedLocked();
+            }
+
             return true;
         }
     }

@@ -35,6 +35,39 @@ internal sealed class RoomRelayTree
     /// Kept apart from the plan so that a use is given back exactly once, even for an edge whose creation failed.
     /// </summary>
     public HashSet<(string Parent, string Child)> Links { get; } = [];
+
+    private readonly Lock _placedLock = new();
+    private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Notes a visitor placed on <paramref name="bridge"/> (under <see cref="Gate"/>): until its endpoint shows in the room's
+    /// members or in a visitor node's counts, this note keeps the idle-branch sweep from taking the bridge away.
+    /// </summary>
+    public void NotePlaced(string bridge)
+    {
+        lock (_placedLock)
+        {
+            _placed.Add(bridge);
+        }
+    }
+
+    /// <summary>Whether a visitor was placed on <paramref name="bridge"/> since the last <see cref="TakePlaced"/>; clears the note.</summary>
+    public bool TakePlaced(string bridge)
+    {
+        lock (_placedLock)
+        {
+            return _placed.Remove(bridge);
+        }
+    }
+
+    /// <summary>Whether a visitor was placed on <paramref name="bridge"/> since the last <see cref="TakePlaced"/>.</summary>
+    public bool WasPlaced(string bridge)
+    {
+        lock (_placedLock)
+        {
+            return _placed.Contains(bridge);
+        }
+    }
 }
 
 /// <summary>

@@ -31,8 +31,8 @@ internal sealed record StagePayload(long Epoch, long Seq, IReadOnlyList<StagePar
 /// <summary>A room's visitor total across nodes at a version.</summary>
 internal sealed record VisitorsPayload(long Epoch, long Seq, int Count);
 
-/// <summary>The visitors one visitor node holds in a room.</summary>
-internal sealed record NodeVisitorsPayload(int Count);
+/// <summary>The visitors one visitor node holds in a room, and how many each bridge holds (null from a node that predates it).</summary>
+internal sealed record NodeVisitorsPayload(int Count, Dictionary<string, int>? Bridges = null);
 
 /// <summary>
 /// A visitor node's heartbeat: visitors held, redirected joiners that arrived since the last one, and the fingerprint of

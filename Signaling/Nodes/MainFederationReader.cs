@@ -77,7 +77,7 @@ internal sealed partial class MainFederationReader(
                         throw new JsonException(error);
                     }
 
-                    SetNodeVisitors(name, node, Math.Max(0, count.Count));
+                    SetNodeVisitors(name, node, Math.Max(0, count.Count), count.Bridges);
                     break;
                 default:
                     if (!features.Any(f => f.TryHandle(node, e)))
@@ -146,11 +146,11 @@ internal sealed partial class MainFederationReader(
         }
     }
 
-    private void SetNodeVisitors(RoomName name, string node, int count)
+    private void SetNodeVisitors(RoomName name, string node, int count, Dictionary<string, int>? bridges = null)
     {
         // Enter for the call, then keep exactly one reference per node that holds visitors of the room.
         var room = rooms.Enter(name);
-        var (before, after) = room.SetNodeVisitors(node, count);
+        var (before, after) = room.SetNodeVisitors(node, count, bridges);
         if (before || !after)
         {
             rooms.Exit(room);

@@ -44,7 +44,7 @@ internal sealed class MainRoomSync : IRoomSync, IAsyncDisposable
             JsonSerializer.Serialize(new StagePayload(version.Epoch, version.Seq, stage.Participants), FederationJson.Default.StagePayload));
 
     /// <inheritdoc/>
-    public void VisitorsChanged(Room room, RoomVersion version, int count) =>
+    public void VisitorsChanged(Room room, RoomVersion version, int count, IReadOnlyDictionary<string, int> bridges) =>
         Publish(room.Name.ToString(), FederationTypes.Visitors,
             JsonSerializer.Serialize(new VisitorsPayload(version.Epoch, version.Seq, count), FederationJson.Default.VisitorsPayload));
 

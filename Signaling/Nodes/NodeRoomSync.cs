@@ -45,8 +45,9 @@ internal sealed class NodeRoomSync : IRoomSync, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public void VisitorsChanged(Room room, RoomVersion version, int count) =>
-        Publish(room.Name.ToString(), FederationTypes.Visitors, JsonSerializer.Serialize(new NodeVisitorsPayload(count), FederationJson.Default.NodeVisitorsPayload));
+    public void VisitorsChanged(Room room, RoomVersion version, int count, IReadOnlyDictionary<string, int> bridges) =>
+        Publish(room.Name.ToString(), FederationTypes.Visitors,
+            JsonSerializer.Serialize(new NodeVisitorsPayload(count, new Dictionary<string, int>(bridges, StringComparer.Ordinal)), FederationJson.Default.NodeVisitorsPayload));
 
     /// <summary>Queues one event of <paramref name="type"/> for main, behind those queued before it (retried until stored, stored once).</summary>
     public void Publish(string room, string type, string payload)

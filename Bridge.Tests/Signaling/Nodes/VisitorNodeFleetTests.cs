@@ -20,7 +20,7 @@ public class VisitorNodeFleetTests
     private const string Room = "acme/webinar";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
-    internal static Task<LocalSignalingFleet> StartFleetAsync(int maxVisitorsPerNode = 3, int bridges = 3) =>
+    internal static Task<LocalSignalingFleet> StartFleetAsync(int maxVisitorsPerNode = 3, int bridges = 3, int idleBranchSeconds = 30) =>
         LocalSignalingFleet.StartAsync(new FleetOptions
         {
             // 20 endpoints per bridge: one add (0.05) outweighs the packet-rate noise in the reported stress, and 16 fit under
@@ -33,6 +33,7 @@ public class VisitorNodeFleetTests
             MediaPort = 0,
             MaxParticipants = 2,
             MaxVisitorsPerNode = maxVisitorsPerNode,
+            IdleBranchSeconds = idleBranchSeconds,
         });
 
     /// <summary>Waits until main has heard both visitor nodes' heartbeats (before that it serves visitors itself).</summary>
@@ -167,7 +168,7 @@ public class VisitorNodeFleetTests
         Assert.Contains(node, fleet.Nodes.Select(n => n.Id));
     }
 
-    private static int MediaPortOf(LocalSignalingFleet fleet, string bridgeId) =>
+    internal static int MediaPortOf(LocalSignalingFleet fleet, string bridgeId) =>
         fleet.BridgeServices(bridgeId).GetRequiredService<global::Bridge.Transport.MediaSocket>().LocalPort;
 
     private static HashSet<byte> Markers(SimulatedPeer peer) =>
