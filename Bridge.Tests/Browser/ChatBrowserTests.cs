@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Bridge.Tests.Signaling.Clients;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Browser;
@@ -43,5 +45,50 @@ public sealed class ChatBrowserTests : IClassFixture<ChromiumFixture>
         await ann.Page.ClickAsync("#visitor-chat");
         await vera.Page.Locator("#chat-closed").WaitForAsync(new() { Timeout = 10_000 });
         Assert.False(await vera.Page.Locator("#chat-form").IsVisibleAsync());
+    }
+
+    [Fact]
+    public async Task A_participant_picks_a_private_recipient_and_only_the_two_of_them_see_the_message()
+    {
+        await using var pages = await ParticipantAndVisitorPages.OpenAsync(_chromium, Room, _output);
+        var (ann, vera) = (pages.Ann, pages.Vera);
+        // Bob is a second participant without a browser: a WebSocket client at main.
+        await using var bob = await TestClient.ConnectAsync(pages.Fleet.MainUrl);
+        var bobId = (await bob.JoinAsync(Room, "Bob")).GetProperty("you").GetString()!;
+
+        // Ann's recipient list follows the stage (everyone but herself); a visitor gets no list at all.
+        await ann.Page.WaitForFunctionAsync($"() => [...document.querySelectorAll('#chat-to option')].some(o => o.value === '{bobId}')", null, new() { Timeout = 10_000 });
+        Assert.Equal(["Everyone", "Bob"], await ann.Page.Locator("#chat-to option").AllTextContentsAsync());
+        Assert.False(await vera.Page.Locator("#chat-to").IsVisibleAsync());
+
+        await ann.Page.SelectOptionAsync("#chat-to", bobId);
+        Assert.Equal("Message Bob privately", await ann.Page.GetAttributeAsync("#chat-text", "placeholder"));
+        await ann.Page.FillAsync("#chat-text", "just between us");
+        await ann.Page.ClickAsync("#chat-send");
+        JsonElement received;
+        do
+        {
+            received = await bob.ExpectAsync("chat");
+        }
+        while (received.GetProperty("text").GetString() != "just between us");
+        Assert.True(received.GetProperty("private").GetBoolean());
+        Assert.Equal("Ann", received.GetProperty("from").GetProperty("name").GetString());
+        await ann.WaitTextAsync("#chat-log li.private:last-child .who", "Ann (private)", TimeSpan.FromSeconds(10));
+
+        // Bob answers privately; then Ann writes to everyone, which Vera sees, and the private lines never reached her.
+        await bob.SendAsync($$"""{"v":1,"type":"chat.send","text":"agreed","to":"{{await ann.StateAsync("you")}}"}""");
+        await ann.WaitTextAsync("#chat-log li.private:last-child .text", "agreed", TimeSpan.FromSeconds(10));
+        await ann.Page.SelectOptionAsync("#chat-to", "");
+        await ann.Page.FillAsync("#chat-text", "hello all");
+        await ann.Page.ClickAsync("#chat-send");
+        await vera.WaitTextAsync("#chat-log li:last-child .text", "hello all", TimeSpan.FromSeconds(15));
+        Assert.Equal(["hello all"], await vera.Page.Locator("#chat-log li .text").AllTextContentsAsync());
+
+        // Bob leaves the stage: he drops out of the list and the choice falls back to everyone.
+        await ann.Page.SelectOptionAsync("#chat-to", bobId);
+        await bob.SendAsync("""{"v":1,"type":"leave"}""");
+        await ann.Page.WaitForFunctionAsync("() => document.querySelectorAll('#chat-to option').length === 1 || document.getElementById('chat-to').hidden", null, new() { Timeout = 10_000 });
+        Assert.Equal("", await ann.Page.EvalOnSelectorAsync<string>("#chat-to", "s => s.value"));
+        Assert.Equal("Message everyone", await ann.Page.GetAttributeAsync("#chat-text", "placeholder"));
     }
 }

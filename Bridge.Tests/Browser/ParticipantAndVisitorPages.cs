@@ -22,6 +22,9 @@ internal sealed class ParticipantAndVisitorPages : IAsyncDisposable
         Vera = vera;
     }
 
+    /// <summary>The fleet the pages are in.</summary>
+    public LocalSignalingFleet Fleet => _fleet;
+
     /// <summary>The participant's page.</summary>
     public ConferencePage Ann { get; }
 

@@ -12,6 +12,7 @@ export class ChatPanel {
   #visitorChat = true;
   #moderator = false;
   #pending = new Set();
+  #recipients = [];
 
   constructor(elements, send) {
     this.#el = elements;
@@ -21,7 +22,10 @@ export class ChatPanel {
       const text = elements.text.value.trim();
       if (!text) return;
       const id = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-      if (this.#send({ type: 'chat.send', id, text })) {
+      const message = { type: 'chat.send', id, text };
+      // A private message goes to one other participant; only participants get the choice (the server checks it too).
+      if (this.#role === 'participant' && elements.to.value) message.to = elements.to.value;
+      if (this.#send(message)) {
         this.#pending.add(id);
         elements.text.value = '';
         this.#note(null);
@@ -29,6 +33,7 @@ export class ChatPanel {
         this.#note('Not connected; try again in a moment.');
       }
     });
+    elements.to.addEventListener('change', () => this.#placeholder());
     elements.toggle.addEventListener('change', () => {
       this.#send({ type: 'mod.visitor-chat', enabled: elements.toggle.checked });
     });
@@ -42,6 +47,28 @@ export class ChatPanel {
   /** The client's role changed (joined as participant or visitor). */
   setRole(role) {
     this.#role = role;
+    this.#render();
+  }
+
+  /** The participants a private message can go to: everyone on stage but this client ({id, name}). */
+  setRecipients(participants) {
+    const next = participants.map((p) => ({ id: p.id, name: p.name }));
+    if (JSON.stringify(next) === JSON.stringify(this.#recipients)) return;
+    this.#recipients = next;
+    const select = this.#el.to;
+    const chosen = select.value;
+    const everyone = document.createElement('option');
+    everyone.value = '';
+    everyone.textContent = 'Everyone';
+    select.replaceChildren(everyone, ...next.map((p) => {
+      const option = document.createElement('option');
+      option.value = p.id;
+      // textContent: names are other people's input.
+      option.textContent = p.name;
+      return option;
+    }));
+    // A recipient who left the stage falls back to everyone, never to someone else.
+    select.value = next.some((p) => p.id === chosen) ? chosen : '';
     this.#render();
   }
 
@@ -82,6 +109,14 @@ export class ChatPanel {
     el.closed.hidden = !muted;
     el.moderation.hidden = !this.#moderator;
     el.toggle.checked = this.#visitorChat;
+    el.to.hidden = this.#role !== 'participant' || this.#recipients.length === 0;
+    if (el.to.hidden) el.to.value = '';
+    this.#placeholder();
+  }
+
+  #placeholder() {
+    const to = this.#recipients.find((p) => p.id === this.#el.to.value);
+    this.#el.text.placeholder = to ? `Message ${to.name} privately` : 'Message everyone';
   }
 
   #renderLog() {

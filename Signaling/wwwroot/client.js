@@ -13,7 +13,7 @@ const [width, height] = (params.get('resolution') ?? '640x360').split('x').map((
 let session = null;
 const sendFeature = (message) => session?.sendFeature(message) ?? false;
 const chat = new ChatPanel({
-  log: $('chat-log'), form: $('chat-form'), text: $('chat-text'), closed: $('chat-closed'), note: $('chat-note'),
+  log: $('chat-log'), form: $('chat-form'), text: $('chat-text'), to: $('chat-to'), closed: $('chat-closed'), note: $('chat-note'),
   moderation: $('chat-moderation'), toggle: $('visitor-chat'),
 }, sendFeature);
 const reactions = new ReactionsBar($('reactions'), $('bursts'), sendFeature);
@@ -83,6 +83,7 @@ function render() {
   $('error').textContent = s.error ?? '';
   $('error').hidden = !s.error;
   chat.setRole(s.ended ? null : s.role);
+  chat.setRecipients(s.stage.filter((p) => p.id !== s.you));
   polls.setViewer(s.ended ? null : s.role, s.you, s.moderator);
   const participant = s.role === 'participant' && !s.ended;
   $('mic').hidden = $('camera').hidden = !participant || !session.local;
