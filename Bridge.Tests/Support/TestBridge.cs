@@ -61,10 +61,10 @@ public sealed class TestBridge : IAsyncDisposable
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<EndpointInfo>())!.State : null;
     }
 
-    /// <summary>Creates an endpoint through the API and returns its fragments.</summary>
-    public async Task<EndpointInfo> CreateEndpointAsync(string conference, string id, string role)
+    /// <summary>Creates an endpoint through the API (at stage place <paramref name="order"/> when given) and returns its fragments.</summary>
+    public async Task<EndpointInfo> CreateEndpointAsync(string conference, string id, string role, long? order = null)
     {
-        var response = await Http.PostAsJsonAsync($"/conferences/{conference}/endpoints", new CreateEndpointRequest(id, role));
+        var response = await Http.PostAsJsonAsync($"/conferences/{conference}/endpoints", new CreateEndpointRequest(id, role, order));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<EndpointInfo>())!;
     }
@@ -79,10 +79,10 @@ public sealed class TestBridge : IAsyncDisposable
     }
 
     /// <summary>Creates an endpoint for a simulated peer, negotiates and connects it.</summary>
-    public async Task<(SimulatedPeer Peer, AnswerResponse Answer)> ConnectPeerAsync(string conference, string id, bool publish, SimulatedPeer? peer = null, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222, bool receiveToo = false)
+    public async Task<(SimulatedPeer Peer, AnswerResponse Answer)> ConnectPeerAsync(string conference, string id, bool publish, SimulatedPeer? peer = null, uint audioSsrc = 0x1111, uint videoSsrc = 0x2222, bool receiveToo = false, long? order = null)
     {
         peer ??= new SimulatedPeer();
-        var info = await CreateEndpointAsync(conference, id, publish ? "sender" : "receiver");
+        var info = await CreateEndpointAsync(conference, id, publish ? "sender" : "receiver", order);
         var answer = await NegotiateAsync(conference, id, peer.CreateOffer(publish, audioSsrc, videoSsrc, receiveToo: receiveToo));
         await peer.ConnectAsync(MediaEndPoint, info.IceUfrag, info.IcePwd, info.Fingerprint, TimeSpan.FromSeconds(10));
         return (peer, answer);

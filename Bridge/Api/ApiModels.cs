@@ -3,8 +3,8 @@ using Bridge.Sdp;
 
 namespace Bridge.Api;
 
-/// <summary>Body of POST /conferences/{conference}/endpoints.</summary>
-public sealed record CreateEndpointRequest(string? Id, string? Role);
+/// <summary>Body of POST /conferences/{conference}/endpoints; <paramref name="Order"/> is the publisher's place on the stage (optional).</summary>
+public sealed record CreateEndpointRequest(string? Id, string? Role, long? Order = null);
 
 /// <summary>Body of POST .../endpoints/{endpoint}/sdp: the browser's offer.</summary>
 public sealed record SessionDescription(string? Type, string? Sdp);
@@ -30,7 +30,8 @@ public sealed record EndpointInfo(
     string? SrtpProfile,
     IReadOnlyList<MediaInfo> Media,
     long DroppedMedia,
-    double ReportedLoss)
+    double ReportedLoss,
+    long? Order = null)
 {
     /// <summary>Reports an endpoint.</summary>
     public static EndpointInfo From(Endpoint endpoint, ConferenceManager conferences, CandidateInfo candidate)
@@ -53,7 +54,8 @@ public sealed record EndpointInfo(
             endpoint.Profile?.ToString(),
             answer is null ? [] : [.. answer.Media.Select(ToInfo)],
             Volatile.Read(ref endpoint.DroppedMedia),
-            Volatile.Read(ref endpoint.LastReportedLoss));
+            Volatile.Read(ref endpoint.LastReportedLoss),
+            endpoint.Order == Endpoint.Unordered ? null : endpoint.Order);
     }
 
     private static MediaInfo ToInfo(NegotiatedMedia media) => new(

@@ -47,7 +47,11 @@ public static class ControlApi
             {
                 return Results.BadRequest(new ApiError($"role must be 'sender' or 'receiver', got '{body.Role}'"));
             }
-            var endpoint = m.CreateEndpoint(m.GetOrCreateConference(conference), id, role);
+            if (body.Order is < 0 or Endpoint.Unordered)
+            {
+                return Results.BadRequest(new ApiError($"order must be an integer 0..{Endpoint.Unordered - 1}, got {body.Order}"));
+            }
+            var endpoint = m.CreateEndpoint(m.GetOrCreateConference(conference), id, role, body.Order ?? Endpoint.Unordered);
             return endpoint is null
                 ? Results.Conflict(new ApiError($"endpoint '{id}' already exists in '{conference}'"))
                 : Results.Created($"/conferences/{conference}/endpoints/{id}", EndpointInfo.From(endpoint, m, Candidate(o, m)));

@@ -156,7 +156,9 @@ public sealed class Conference
             {
                 return false;
             }
-            _endpoints = [.. _endpoints, endpoint];
+            // Kept in (Order, creation) order, which is the order sources rank in.
+            var at = Array.FindLastIndex(_endpoints, e => e.Order <= endpoint.Order) + 1;
+            _endpoints = [.. _endpoints.AsSpan(0, at), endpoint, .. _endpoints.AsSpan(at)];
             return true;
         }
     }
@@ -179,7 +181,8 @@ public sealed class Conference
 
     /// <summary>
     /// Gives every source its slot index: the n-th audio (video) source is shown in every receiver's
-    /// n-th audio (video) slot. Local sources rank in order of their publisher joining; with a mesh of
+    /// n-th audio (video) slot. Local sources rank by their endpoint's <see cref="Endpoint.Order"/> (signaling's stage
+    /// order), then by the endpoint's creation; with a mesh of
     /// core bridges, the sources of all cores are ordered by (local rank, SSRC), which every core computes
     /// alike. Sources relayed from a parent keep the rank it announced. Call after sources change.
     /// </summary>

@@ -79,10 +79,10 @@ public sealed class ConferenceManager
     public Conference? FindConference(string id) => _conferences.GetValueOrDefault(id);
 
     /// <summary>Creates an endpoint; null when the id is taken in that conference.</summary>
-    public Endpoint? CreateEndpoint(Conference conference, string id, EndpointRole role)
+    public Endpoint? CreateEndpoint(Conference conference, string id, EndpointRole role, long order = Endpoint.Unordered)
     {
         ArgumentNullException.ThrowIfNull(conference);
-        var endpoint = new Endpoint(conference, id, role, _time.GetTimestamp());
+        var endpoint = new Endpoint(conference, id, role, _time.GetTimestamp()) { Order = order };
         if (!conference.TryAdd(endpoint))
         {
             return null;

@@ -33,6 +33,15 @@ public sealed class Endpoint
         CreatedAt = createdAt;
     }
 
+    /// <summary><see cref="Order"/> of an endpoint created without one: after every ordered one, in creation order.</summary>
+    public const long Unordered = long.MaxValue;
+
+    /// <summary>
+    /// The publisher's place on signaling's stage (its join order there): sources rank by it, then by creation, so the n-th
+    /// slot carries the n-th participant of the stage even when endpoints are created out of turn or re-created after a move.
+    /// </summary>
+    public long Order { get; init; } = Unordered;
+
     /// <summary>The conference it belongs to.</summary>
     public Conference Conference { get; }
 

@@ -50,9 +50,12 @@ public sealed class BridgeApiClient : IDisposable
         return "r-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
-    /// <summary>POST /conferences/{c}/endpoints: creates endpoint <paramref name="endpoint"/> with <paramref name="role"/> (<c>sender</c> or <c>receiver</c>).</summary>
-    public Task CreateEndpointAsync(Uri api, string conference, string endpoint, string role, CancellationToken cancel) =>
-        SendAsync(HttpMethod.Post, api, $"conferences/{conference}/endpoints", new { id = endpoint, role }, cancel);
+    /// <summary>
+    /// POST /conferences/{c}/endpoints: creates endpoint <paramref name="endpoint"/> with <paramref name="role"/> (<c>sender</c> or
+    /// <c>receiver</c>); a participant's <paramref name="order"/> is its place on the stage, which the bridge ranks its sources by.
+    /// </summary>
+    public Task CreateEndpointAsync(Uri api, string conference, string endpoint, string role, long? order, CancellationToken cancel) =>
+        SendAsync(HttpMethod.Post, api, $"conferences/{conference}/endpoints", new { id = endpoint, role, order }, cancel);
 
     /// <summary>POST /conferences/{c}/endpoints/{e}/sdp with the client's offer; returns the bridge's SDP answer.</summary>
     public async Task<string> OfferAsync(Uri api, string conference, string endpoint, string sdp, CancellationToken cancel)

@@ -36,7 +36,8 @@ internal sealed partial class ClientConnection
                 api = _hub.Bridges.ApiUrlOf(bridgeId) ?? throw new BridgeApiException(null, $"bridge {bridgeId} has no known control API");
             }
 
-            await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, member.Id, member.Visitor ? "receiver" : "sender", cancel).ConfigureAwait(false);
+            // A participant keeps its place on the stage, so the new endpoint ranks where the old one did.
+            await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, member.Id, member.Visitor ? "receiver" : "sender", member.Visitor ? null : member.StageOrder, cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AssignmentException or BridgeApiException)
         {

@@ -323,8 +323,11 @@ internal sealed partial class ClientConnection
                 api = _hub.Bridges.ApiUrlOf(bridgeId) ?? throw new BridgeApiException(null, $"bridge {bridgeId} has no known control API");
             }
 
-            await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, id, visitor ? "receiver" : "sender", CancellationToken.None).ConfigureAwait(false);
-            _member = new RoomMember(id, join.Name, this, bridgeId, api, visitor) { Moderator = access.Grant?.Moderator == true, Subject = access.Grant?.Subject };
+            // A participant's place on the stage is taken now, before its endpoint exists, so the bridge ranks its sources in
+            // stage order even when another joiner's endpoint is created first.
+            var order = visitor ? 0 : room.NextStageOrder();
+            await _hub.BridgeApi.CreateEndpointAsync(api, room.ConferenceId, id, visitor ? "receiver" : "sender", visitor ? null : order, CancellationToken.None).ConfigureAwait(false);
+            _member = new RoomMember(id, join.Name, this, bridgeId, api, visitor) { Moderator = access.Grant?.Moderator == true, Subject = access.Grant?.Subject, StageOrder = order };
         }
         catch (PlacementRefusedException e)
         {

@@ -32,6 +32,9 @@ internal sealed class RoomMember(string id, string name, ClientConnection connec
     /// <summary>The join token's subject (<c>sub</c>), when the tenant uses tokens; auto-promotion lists name it.</summary>
     public string? Subject { get; init; }
 
+    /// <summary>A participant's place on the stage (<see cref="Room.NextStageOrder"/>): the stage lists participants by it, and the bridge ranks their sources by it. 0 for a visitor.</summary>
+    public long StageOrder { get; init; }
+
     /// <summary>Microphone on (guarded by the room's lock).</summary>
     public bool Audio { get; set; }
 
@@ -64,6 +67,7 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     private Dictionary<string, int> _pushedBridges = new(StringComparer.Ordinal);
     private ITimer? _visitorsTimer;
     private long _stageSeq;
+    private long _stageOrders;
     private long _visitorsSeq;
     private RoomVersion _remoteStageVersion;
     private IReadOnlyList<StageParticipant> _remoteStage = [];
@@ -110,6 +114,9 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     /// <summary>Connections using the room (joining or joined), plus one per visitor node with visitors in it; guarded by <see cref="RoomRegistry"/>.</summary>
     public int Users { get; set; }
 
+    /// <summary>The next participant's place on the stage (1, 2, ...): taken when a participant starts joining.</summary>
+    public long NextStageOrder() => Interlocked.Increment(ref _stageOrders);
+
     /// <summary>
     /// Adds <paramref name="member"/> and sends it <c>joined</c> (echoing <paramref name="requestId"/>); a participant then
     /// pushes the new stage to everyone, a visitor gets the current stage and counts in the next <c>visitors</c>.
@@ -118,7 +125,15 @@ internal sealed class Room(RoomName name, RoomAdmission admission, IRoomSync syn
     {
         lock (_lock)
         {
-            (member.Visitor ? _visitors : _members).Add(member);
+            if (member.Visitor)
+            {
+                _visitors.Add(member);
+            }
+            else
+            {
+                // By stage order, which joiners take before their endpoints exist: one whose endpoint came first may be added later.
+                _members.Insert(_members.FindLastIndex(m => m.StageOrder <= member.StageOrder) + 1, member);
+            }
             if (!member.Visitor && ModeratorByArrival && !sync.Remote && !_members.Any(m => m.Moderator))
             {
                 member.Moderator = true;

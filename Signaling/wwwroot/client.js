@@ -96,9 +96,9 @@ function render() {
 }
 
 /**
- * One tile per participant on stage. The bridge fills the n-th video slot with the n-th publisher of the room by join
- * order, leaving out a participant's own, which is the stage order without oneself; the answer carries no publisher
- * identity, so this pairing is the best the SDP allows (docs/web-client.md).
+ * One tile per participant on stage. The bridge fills the n-th video slot with the n-th publisher of the room in stage
+ * order (signaling hands it each participant's place), leaving out a participant's own: the stage order without oneself.
+ * The answer carries no publisher identity, so the pairing rests on that shared order (docs/web-client.md).
  */
 function renderTiles(s) {
   const wanted = [];

@@ -1,6 +1,8 @@
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Bridge.Api;
 using Bridge.Client;
 using Bridge.Tests.Registration;
 using Bridge.Tests.Support;
@@ -54,6 +56,9 @@ public class ClientSocketTests
         using var bobPeer = (await bob.NegotiateAndConnectAsync(publish: true, 0x3333, 0x4444)).Peer;
         var conference = BridgeApiClient.ConferenceId(RoomName.Parse(Room));
         await bridge.WaitSecureAsync(conference, annId, bobId);
+        // Their endpoints carry their places on the stage, which the bridge ranks their sources by.
+        Assert.Equal(1, (await bridge.Http.GetFromJsonAsync<EndpointInfo>($"/conferences/{conference}/endpoints/{annId}"))!.Order);
+        Assert.Equal(2, (await bridge.Http.GetFromJsonAsync<EndpointInfo>($"/conferences/{conference}/endpoints/{bobId}"))!.Order);
 
         for (ushort i = 1; i <= 20; i++)
         {

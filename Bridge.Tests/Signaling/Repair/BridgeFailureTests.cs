@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using Bridge.Api;
 using Bridge.Tests.Signaling.Clients;
 using Microsoft.Extensions.DependencyInjection;
 using Signaling.Assignment;
@@ -120,6 +122,8 @@ public class BridgeFailureTests
             var newCore = fleet.IdOf(freshBridge);
             Assert.Equal(newCore, fleet.Selector.CoreOf(room));
             Assert.Contains(newCore, viewers.Select(v => v.Bridge));
+            // Her new endpoint keeps her place on the stage.
+            Assert.Equal(1, (await fleet[newCore].Http.GetFromJsonAsync<EndpointInfo>($"/conferences/{Conference}/endpoints/{annId}"))!.Order);
             publisher.SwitchTo(fresh);
 
             // The visitors keep their endpoints (their bridges survived) and receive again: on the new core directly, on the other through its new link.
