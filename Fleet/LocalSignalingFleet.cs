@@ -83,7 +83,9 @@ public sealed class LocalSignalingFleet : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        foreach (var app in _nodes.Select(n => n.App).Prepend(_main).Concat(_bridges.Select(b => b.App)).OfType<WebApplication>())
+        // The reverse of start-up: bridges first, so none reports to a signaling node that is already gone (one warning per
+        // bridge on every Ctrl-C), then the visitor nodes, then main.
+        foreach (var app in _bridges.Select(b => b.App).Concat(_nodes.Select(n => n.App)).Append(_main).OfType<WebApplication>())
         {
             await app.StopAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
