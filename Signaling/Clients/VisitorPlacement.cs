@@ -24,6 +24,9 @@ internal interface IVisitorPlacer
 /// </summary>
 internal sealed class RoomRelayTree
 {
+    private readonly Lock _placedLock = new();
+    private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
+
     /// <summary>Serializes changes of <see cref="Plan"/> and <see cref="Links"/>.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -35,9 +38,6 @@ internal sealed class RoomRelayTree
     /// Kept apart from the plan so that a use is given back exactly once, even for an edge whose creation failed.
     /// </summary>
     public HashSet<(string Parent, string Child)> Links { get; } = [];
-
-    private readonly Lock _placedLock = new();
-    private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Notes a visitor placed on <paramref name="bridge"/> (under <see cref="Gate"/>): until its endpoint shows in the room's
