@@ -18,6 +18,8 @@ public sealed class RelayLink : IDisposable
     private readonly Lock _sendGate = new();
     private readonly byte[] _sendBuffer = GC.AllocateArray<byte>(2048, pinned: true);
     private readonly ConcurrentDictionary<uint, uint[]> _wantedByPeer = new();
+    private readonly ConcurrentDictionary<uint, RelayAnnounceAssembly> _announceParts = new();
+    private int _announceRounds;
     private volatile RelayPeerRole _peerRole;
 
     /// <summary>Creates a link; the key is the 32-byte secret the control plane gave both ends.</summary>
@@ -81,6 +83,12 @@ public sealed class RelayLink : IDisposable
     /// <summary>True when the peer subscribed to this source of this conference (no allocation).</summary>
     public bool Wants(uint conferenceId, uint sourceId) =>
         TakesOurMedia && _wantedByPeer.TryGetValue(conferenceId, out var wanted) && Array.IndexOf(wanted, sourceId) >= 0;
+
+    /// <summary>The round number of this bridge's next announcement in parts on this link.</summary>
+    public ushort NextAnnounceRound() => (ushort)Interlocked.Increment(ref _announceRounds);
+
+    /// <summary>Collects the peer's announcements in parts for one conference.</summary>
+    public RelayAnnounceAssembly AnnounceParts(uint conferenceId) => _announceParts.GetOrAdd(conferenceId, _ => new RelayAnnounceAssembly());
 
     /// <summary>Replaces the child's wanted set for a conference (Subscribe messages are idempotent).</summary>
     public void SetWanted(uint conferenceId, uint[] sources) => _wantedByPeer[conferenceId] = sources;

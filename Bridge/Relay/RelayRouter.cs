@@ -127,12 +127,30 @@ public sealed class RelayRouter
                 }
                 break;
             case RelayControlType.SourceAnnounce when link.SendsUsMedia && conference is not null && RelayControl.TryReadSourceAnnounce(payload, out var announce):
-                var announced = new List<RelayedSourceInfo>(announce.Count);
-                for (var i = 0; i < announce.Count; i++)
+                List<RelaySourceEntry> entries;
+                if (header.SourceId == 0)
                 {
-                    var entry = announce.Get(i);
-                    announced.Add(new RelayedSourceInfo(entry.SourceId, entry.Kind == RelaySourceKind.Audio ? MediaKind.Audio : MediaKind.Video, entry.Rank, entry.PayloadType, (int)entry.ClockRate));
+                    entries = new List<RelaySourceEntry>(announce.Count);
+                    for (var i = 0; i < announce.Count; i++)
+                    {
+                        entries.Add(announce.Get(i));
+                    }
                 }
+                else if (!RelayAnnounceParts.TryReadTag(header.SourceId, out var round, out var part, out var parts))
+                {
+                    link.Counters.Drop(RelayDropReason.Malformed);
+                    break;
+                }
+                else if (link.AnnounceParts(conference.RelayId).Add(round, part, parts, announce) is { } whole)
+                {
+                    entries = whole;
+                }
+                else
+                {
+                    // More parts of this round to come.
+                    break;
+                }
+                var announced = entries.ConvertAll(entry => new RelayedSourceInfo(entry.SourceId, entry.Kind == RelaySourceKind.Audio ? MediaKind.Audio : MediaKind.Video, entry.Rank, entry.PayloadType, (int)entry.ClockRate));
                 if (_subscriptions.ApplyAnnouncement(link, conference, announced))
                 {
                     _subscriptions.Subscribe(link, conference);

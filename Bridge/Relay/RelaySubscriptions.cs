@@ -111,11 +111,29 @@ public sealed class RelaySubscriptions
         }
         lock (_gate)
         {
-            var length = RelayControl.WriteSourceAnnounce(_buffer, [.. entries]);
-            if (length > 0)
+            if (entries.Count <= RelayAnnounceParts.EntriesPerPart)
             {
-                child.Send(RelayKind.Control, 0, 0, conference.RelayId, 0, _buffer.AsSpan(0, length));
+                SendAnnounce(child, conference, entries, tag: 0);
+                return;
             }
+            // Too big for one datagram on a 1,500-byte path: parts of one round; sources ranked beyond the parts' room are
+            // left out (no receiver has that many slots).
+            var parts = entries.OrderBy(e => e.Rank).Take(RelayAnnounceParts.MaxParts * RelayAnnounceParts.EntriesPerPart).Chunk(RelayAnnounceParts.EntriesPerPart).ToList();
+            var round = child.NextAnnounceRound();
+            for (var part = 0; part < parts.Count; part++)
+            {
+                SendAnnounce(child, conference, parts[part], RelayAnnounceParts.Tag(round, part, parts.Count));
+            }
+        }
+    }
+
+    /// <summary>One SourceAnnounce datagram; <paramref name="tag"/> is 0 for a whole announcement, else the part's (caller holds the gate).</summary>
+    private void SendAnnounce(RelayLink child, Conference conference, IReadOnlyCollection<RelaySourceEntry> entries, uint tag)
+    {
+        var length = RelayControl.WriteSourceAnnounce(_buffer, [.. entries]);
+        if (length > 0)
+        {
+            child.Send(RelayKind.Control, 0, 0, conference.RelayId, tag, _buffer.AsSpan(0, length));
         }
     }
 
