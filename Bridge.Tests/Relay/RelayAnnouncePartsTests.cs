@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using Bridge.Api;
 using Bridge.Client;
 using Bridge.Conferences;
 using Bridge.Relay;
@@ -66,21 +61,10 @@ public sealed class RelayAnnouncePartsTests
     {
         await using var bridge = await TestBridge.StartAsync(o => o.BridgeId = "mid");
         (await bridge.Http.PutAsync("/conferences/room", null)).EnsureSuccessStatusCode();
-        using var parent = Bound();
-        using var child = Bound();
-        var parentKey = RandomNumberGenerator.GetBytes(32);
-        var childKey = RandomNumberGenerator.GetBytes(32);
-        (await bridge.Http.PostAsJsonAsync("/relays", new CreateRelayRequest(ParentLink, "core", "127.0.0.1", Port(parent), Convert.ToBase64String(parentKey), "parent"))).EnsureSuccessStatusCode();
-        (await bridge.Http.PostAsJsonAsync("/relays", new CreateRelayRequest(ChildLink, "leaf", "127.0.0.1", Port(child), Convert.ToBase64String(childKey), "child"))).EnsureSuccessStatusCode();
-        using var asParent = new RelayCipher(parentKey, ParentLink, "core", "mid");
-        using var asChild = new RelayCipher(childKey, ChildLink, "leaf", "mid");
+        using var parent = await FakeRelayPeer.LinkAsync(bridge, ParentLink, "core", "mid", "parent");
+        using var child = await FakeRelayPeer.LinkAsync(bridge, ChildLink, "leaf", "mid", "child");
         var conference = RelayHeader.ConferenceIdOf("room");
         var buffer = new byte[4096];
-        void Send(Socket from, RelayCipher cipher, uint link, uint tag, ReadOnlySpan<byte> payload)
-        {
-            Assert.True(cipher.TryProtect(RelayKind.Control, 0, link, conference, tag, payload, buffer, out var written));
-            from.SendTo(buffer.AsSpan(0, written), SocketFlags.None, bridge.MediaEndPoint);
-        }
         void Announce(RelaySourceEntry[] entries, ushort round, params int[] only)
         {
             var parts = entries.Chunk(RelayAnnounceParts.EntriesPerPart).ToArray();
@@ -90,12 +74,12 @@ public sealed class RelayAnnouncePartsTests
                 {
                     var payload = new byte[2048];
                     var length = RelayControl.WriteSourceAnnounce(payload, parts[part]);
-                    Send(parent, asParent, ParentLink, RelayAnnounceParts.Tag(round, part, parts.Length), payload.AsSpan(0, length));
+                    parent.Send(RelayKind.Control, 0, conference, RelayAnnounceParts.Tag(round, part, parts.Length), payload.AsSpan(0, length));
                 }
             }
         }
         var subscribe = new byte[8];
-        Send(child, asChild, ChildLink, 0, subscribe.AsSpan(0, RelayControl.WriteSubscribe(subscribe, [])));
+        child.Send(RelayKind.Control, 0, conference, 0, subscribe.AsSpan(0, RelayControl.WriteSubscribe(subscribe, [])));
         var room = bridge.Services.GetRequiredService<ConferenceManager>().FindConference("room")!;
 
         var first = Sources(250, 0x10000);
@@ -119,7 +103,7 @@ public sealed class RelayAnnouncePartsTests
         var link = bridge.Services.GetRequiredService<RelayManager>().Find(ParentLink)!;
         var malformed = link.Counters.DroppedMalformed;
         var one = new byte[64];
-        Send(parent, asParent, ParentLink, 0x0005_0303, one.AsSpan(0, RelayControl.WriteSourceAnnounce(one, second.AsSpan(0, 1))));
+        parent.Send(RelayKind.Control, 0, conference, 0x0005_0303, one.AsSpan(0, RelayControl.WriteSourceAnnounce(one, second.AsSpan(0, 1))));
         Assert.True(await SimulatedPeer.WaitUntilAsync(() => link.Counters.DroppedMalformed > malformed, TimeSpan.FromSeconds(5)));
         Assert.Equal(150, room.RelayedSources.Length);
 
@@ -127,12 +111,12 @@ public sealed class RelayAnnouncePartsTests
         var assembly = new RelayAnnounceAssembly();
         List<RelaySourceEntry>? whole = null;
         var largest = 0;
-        child.ReceiveTimeout = 5_000;
+        child.Socket.ReceiveTimeout = 5_000;
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (whole?.Count != 150 && DateTime.UtcNow < deadline)
         {
-            var length = child.Receive(buffer);
-            if (asChild.Unprotect(buffer.AsSpan(0, length), out var header, out var offset, out var payloadLength) != RelayUnprotectResult.Ok
+            var length = child.Socket.Receive(buffer);
+            if (child.Cipher.Unprotect(buffer.AsSpan(0, length), out var header, out var offset, out var payloadLength) != RelayUnprotectResult.Ok
                 || header.Kind != RelayKind.Control || !RelayControl.TryReadType(buffer.AsSpan(offset, payloadLength), out var type) || type != RelayControlType.SourceAnnounce)
             {
                 continue;
@@ -154,13 +138,4 @@ public sealed class RelayAnnouncePartsTests
 
     private static RelaySourceEntry[] Sources(int count, uint first) =>
         [.. Enumerable.Range(0, count).Select(i => new RelaySourceEntry(first + (uint)i, i % 2 == 0 ? RelaySourceKind.Audio : RelaySourceKind.Video, (byte)(i / 2), i % 2 == 0 ? (byte)111 : (byte)96, i % 2 == 0 ? 48000u : 90000u))];
-
-    private static Socket Bound()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
-    }
-
-    private static int Port(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
 }

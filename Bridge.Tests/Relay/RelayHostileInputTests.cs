@@ -27,24 +27,15 @@ public sealed class RelayHostileInputTests
     {
         await using var bridge = await TestBridge.StartAsync(o => o.BridgeId = "leaf");
         (await bridge.Http.PutAsync("/conferences/room", null)).EnsureSuccessStatusCode();
-        using var parent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        parent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var key = RandomNumberGenerator.GetBytes(32);
-        var port = ((IPEndPoint)parent.LocalEndPoint!).Port;
-        var created = await bridge.Http.PostAsJsonAsync("/relays", new CreateRelayRequest(LinkId, "core", "127.0.0.1", port, Convert.ToBase64String(key), "parent"));
-        created.EnsureSuccessStatusCode();
+        using var parent = await FakeRelayPeer.LinkAsync(bridge, LinkId, "core", "leaf", "parent");
         var (viewer, _) = await bridge.ConnectPeerAsync("room", "view", publish: false);
         using var _v = viewer;
         await bridge.WaitSecureAsync("room", "view");
 
-        using var cipher = new RelayCipher(key, LinkId, "core", "leaf");
+        var cipher = parent.Cipher;
         var conference = RelayHeader.ConferenceIdOf("room");
-        var buffer = new byte[2048];
-        void Send(RelayCipher with, RelayKind kind, byte hops, uint source, ReadOnlySpan<byte> payload, Socket? from = null)
-        {
-            Assert.True(with.TryProtect(kind, hops, LinkId, conference, source, payload, buffer, out var written));
-            (from ?? parent).SendTo(buffer.AsSpan(0, written), SocketFlags.None, bridge.MediaEndPoint);
-        }
+        void Send(RelayCipher with, RelayKind kind, byte hops, uint source, ReadOnlySpan<byte> payload, Socket? from = null) =>
+            parent.Send(kind, hops, conference, source, payload, with, from);
         var announce = new byte[64];
         var announceLength = RelayControl.WriteSourceAnnounce(announce, [new RelaySourceEntry(0x1111, RelaySourceKind.Audio, 0, 111, 48000)]);
         Send(cipher, RelayKind.Control, 0, 0, announce.AsSpan(0, announceLength));
@@ -68,13 +59,13 @@ public sealed class RelayHostileInputTests
         await Task.Delay(100);
         var link = bridge.Services.GetRequiredService<RelayManager>().Find(LinkId)!;
         var received = viewer.ReceivedRtp.Count;
-        var replay = buffer.AsSpan(0, RelayCipher.Overhead + 40).ToArray(); // the last accepted datagram
+        var replay = parent.LastSent(40); // the last accepted datagram
 
         using var wrongKey = new RelayCipher(RandomNumberGenerator.GetBytes(32), LinkId, "core", "leaf");
         for (var i = 0; i < 10; i++)
         {
             Send(wrongKey, RelayKind.Rtp, 1, 0x1111, Rtp(sequence++));
-            parent.SendTo(replay, SocketFlags.None, bridge.MediaEndPoint);
+            parent.Socket.SendTo(replay, SocketFlags.None, bridge.MediaEndPoint);
             Send(cipher, RelayKind.Rtp, RelayHeader.MaxHops + 1, 0x1111, Rtp(sequence++));
             Send(cipher, RelayKind.Rtp, 1, 0x7777, Rtp(sequence++)); // a source the parent never announced
         }
