@@ -39,6 +39,14 @@ public sealed record FleetOptions
     /// <summary>Packets per second one endpoint costs a bridge (signaling's bridge capacity in endpoints). Default 400.</summary>
     public int EndpointPacketsPerSecond { get; init; } = 400;
 
+    /// <summary>
+    /// For the load tools: an <see cref="EndpointPacketsPerSecond"/> (at most the default) under which
+    /// <paramref name="endpointsPerBridge"/> endpoints bring a bridge of the default capacity only to <paramref name="stress"/>,
+    /// with a 50% margin, so placement spreads them by recent adds instead of overflowing onto the core.
+    /// </summary>
+    public static int EndpointPacketsPerSecondFor(double endpointsPerBridge, double stress) =>
+        (int)Math.Clamp(new Bridge.Hosting.BridgeOptions().EffectiveCapacityPacketsPerSecond * stress / (endpointsPerBridge * 1.5), 1, new FleetOptions().EndpointPacketsPerSecond);
+
     /// <summary>Seconds a visitor bridge stays in a room's relay tree without visitors of the room (<c>Signaling:IdleBranchSeconds</c>). Default 30.</summary>
     public int IdleBranchSeconds { get; init; } = 30;
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Bridge.Hosting;
 using Fleet;
 using Microsoft.Extensions.DependencyInjection;
 using Signaling.Assignment;
@@ -60,8 +59,7 @@ public static class SignalingFleet
         var defaults = new FleetOptions();
         var viewerBridges = Math.Max(1, o.Bridges - 1);
         var perBridge = (double)(o.Viewers + o.Publishers) / viewerBridges;
-        var capacityPps = new BridgeOptions().EffectiveCapacityPacketsPerSecond;
-        var endpointPps = (int)Math.Clamp(capacityPps * StressThreshold / (perBridge * 1.5), 1, defaults.EndpointPacketsPerSecond);
+        var endpointPps = FleetOptions.EndpointPacketsPerSecondFor(perBridge, StressThreshold);
         return new FleetOptions
         {
             Bridges = o.Bridges,

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Bridge.Hosting;
 using Fleet;
 using Microsoft.Extensions.DependencyInjection;
 using Signaling.Assignment;
@@ -128,7 +127,7 @@ public static class FanoutRun
         ArgumentNullException.ThrowIfNull(o);
         var defaults = new FleetOptions();
         var perBridge = (double)o.Visitors / Math.Max(1, o.Bridges - 1);
-        var endpointPps = (int)Math.Clamp(new BridgeOptions().EffectiveCapacityPacketsPerSecond * 0.8 / (perBridge * 1.5), 1, defaults.EndpointPacketsPerSecond);
+        var endpointPps = FleetOptions.EndpointPacketsPerSecondFor(perBridge, stress: 0.8);
         return new FleetOptions
         {
             Bridges = o.Bridges,
